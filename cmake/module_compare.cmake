@@ -1,0 +1,1 @@
+# Scheme comparison with SVG plots (issue: piikit compare).

@@ -1,0 +1,20 @@
+// Small file helpers shared by every module that writes results.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+
+namespace piikit {
+
+// Writes `content` to `path` atomically: a temporary file in the same directory, fsync, rename.
+// A reader sees the old file or the new one, never a partial one. Throws std::runtime_error
+// naming the path on failure (the old file is left untouched).
+void write_file_atomic(const std::string& path, const std::string& content);
+// Same, with a writer callback that fills the stream (for large outputs).
+void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& writer);
+
+// Reads a whole file; throws std::runtime_error naming the path if it cannot be opened.
+std::string read_file(const std::string& path);
+
+}  // namespace piikit

@@ -1,0 +1,1 @@
+// placeholder: owned by the module's author, to be replaced
