@@ -1,1 +1,2 @@
 # Scheme comparison with SVG plots (issue: piikit compare).
+list(APPEND PIIKIT_CLI_SOURCES tools/cmd_compare.cc)

@@ -14,5 +14,6 @@ void register_weights(CLI::App& app);
 void register_train(CLI::App& app);
 void register_detect(CLI::App& app);
 void register_eval(CLI::App& app);
+void register_compare(CLI::App& app);
 
 }  // namespace piikit::cli

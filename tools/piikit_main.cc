@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   piikit::cli::register_train(app);
   piikit::cli::register_eval(app);
   piikit::cli::register_detect(app);
+  piikit::cli::register_compare(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
