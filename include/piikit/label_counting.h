@@ -30,6 +30,16 @@ inline LabelCounts count_labels(const std::vector<int32_t>& labels) {
 // unchanged.
 void count_labels_into(const int32_t* labels, std::size_t n, LabelCounts& counts);
 
+// The two counting loops behind count_labels_into (chosen at run time), exposed so that tests and
+// the benchmark can run each one. Same contract as count_labels_into.
+namespace detail {
+void count_labels_portable(const int32_t* labels, std::size_t n, LabelCounts& counts);
+// True when the CPU supports AVX-512F (checked once).
+bool avx512_counting_available();
+// Precondition: avx512_counting_available().
+void count_labels_avx512(const int32_t* labels, std::size_t n, LabelCounts& counts);
+}  // namespace detail
+
 // Sum of all counts (N, the number of counted tokens).
 uint64_t total_count(const LabelCounts& counts);
 // Number of labels with a non-zero count (K).
