@@ -1,5 +1,5 @@
 // Label-counting throughput (labels/s) over 100M token labels with a realistic distribution:
-// 86% O, 4% -100 (special tokens and padding), 10% entity labels skewed like the count
+// about 85% O, 4% -100 (special tokens and padding), 11% entity labels skewed like the count
 // table. Goal: >= 2e9 labels/s on one core (shared/PERF-NOTES.md; numpy.bincount: 0.17-0.27e9,
 // bench/count_labels_numpy.py). BM_CountLabelsPortable is the loop used without AVX-512,
 // BM_CountLabelsNaive the obvious single-table loop with branches, for comparison.

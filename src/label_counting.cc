@@ -1,6 +1,6 @@
 // Label counting at memory speed. Two loops, chosen at run time, count identically:
 //  - portable: four 256-slot sub-histograms indexed by label + 128 (clamped), no branch per label;
-//  - AVX-512 (when the CPU has it): O, about 86% of real token labels, is counted 16 labels at a
+//  - AVX-512 (when the CPU has it): O, most of all token labels, is counted 16 labels at a
 //    time with one vector compare; only the other labels are packed (vpcompressd) into a small
 //    buffer and run through the portable loop.
 // Validation costs nothing per label: invalid values land in histogram slots no valid label uses,
