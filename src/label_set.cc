@@ -1,5 +1,6 @@
 #include "piikit/label_set.h"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -85,8 +86,14 @@ void write_label_mappings(const std::string& path) {
 
 void check_label_mappings(const std::string& path) {
   nlohmann::json root;
+  std::string text;
   try {
-    root = nlohmann::json::parse(read_file(path));
+    text = read_file(path);
+  } catch (const std::runtime_error& e) {
+    throw DataError(path, 0, "cannot read the file");
+  }
+  try {
+    root = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw DataError(path, 0, std::string("invalid JSON: ") + e.what());
   }
@@ -107,20 +114,20 @@ void check_label_mappings(const std::string& path) {
   for (const auto& [name, id] : pii["label2id"].items()) {
     auto expected = label_from_name(name);
     if (!expected) throw DataError(path, 0, "pii.label2id: unknown label \"" + name + "\"");
-    if (!id.is_number_integer() || id.get<int>() != *expected) {
+    // Compared as int64: get<int>() would truncate 4294967297 to 1 and accept it.
+    if (!id.is_number_integer() || id.get<int64_t>() != *expected) {
       throw DataError(path, 0, "pii.label2id[\"" + name + "\"]: expected " +
                                    std::to_string(*expected) + ", found " + id.dump());
     }
   }
   for (const auto& [key, name] : pii["id2label"].items()) {
+    // Canonical decimal keys only: std::stoi alone would accept " 1", "+1" and "01", so a file
+    // with "01" in place of "1" would pass with label 1 listed under a key tooling never looks up.
     int id = -1;
-    try {
-      std::size_t used = 0;
-      id = std::stoi(key, &used);
-      if (used != key.size()) id = -1;
-    } catch (const std::exception&) {
+    for (int candidate = 0; candidate < kNumLabels; ++candidate) {
+      if (key == std::to_string(candidate)) id = candidate;
     }
-    if (id < 0 || id >= kNumLabels) {
+    if (id < 0) {
       throw DataError(path, 0, "pii.id2label: bad id \"" + key + "\"");
     }
     if (!name.is_string() || name.get<std::string>() != label_name(id)) {
