@@ -1,4 +1,5 @@
 # Subword tokenizer with offsets, label alignment and decoding (issue: tokenizer).
-list(APPEND PIIKIT_DATA_SOURCES src/tokenizer.cc)
+list(APPEND PIIKIT_DATA_SOURCES src/pretokenizer.cc src/wordpiece.cc src/tokenizer.cc
+                                src/token_alignment.cc)
 list(APPEND PIIKIT_CLI_SOURCES tools/cmd_tokenizer.cc)
 piikit_add_test(NAME tokenizer_test SOURCES tests/tokenizer_test.cc)

@@ -1,1 +1,377 @@
-// placeholder: owned by the module's author, to be replaced
+// Tokenizer: pre-tokenization + sentencepiece (trained here) or WordPiece (user's vocab.txt),
+// with exact code-point offsets into the original text.
+//
+// sentencepiece runs chunk by chunk (see pretokenizer.h) with normalization "identity", no
+// dummy prefix and no white-space folding, so the bytes it sees are the text's own bytes and its
+// per-piece byte spans map straight back. A chunk that follows white space is fed as " chunk":
+// the model then sees "▁" word starts as usual, while a chunk glued to the one before it (the
+// "doe" of "john.doe") is fed bare. That keeps "john.doe" and "john . doe" apart for the model.
+#include "piikit/tokenizer.h"
+
+#include <sentencepiece_processor.h>
+#include <sentencepiece_trainer.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "piikit/error.h"
+#include "piikit/file_util.h"
+#include "piikit/utf8.h"
+#include "pretokenizer.h"
+#include "wordpiece.h"
+
+namespace piikit {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::Chunk;
+
+constexpr std::string_view kFormat = "piikit-tokenizer";
+constexpr int kFormatVersion = 1;
+constexpr std::string_view kSpecialPieces[kNumSpecialIds] = {"[PAD]", "[UNK]", "[CLS]", "[SEP]"};
+
+// Longer training texts are cut at a word boundary into sentences of about this many bytes.
+constexpr std::size_t kMaxSentenceBytes = 4096;
+
+// Hands the training sentences to the sentencepiece trainer without a temporary file.
+class TextIterator : public sentencepiece::SentenceIterator {
+ public:
+  explicit TextIterator(const std::vector<std::string>& lines) : lines_(lines) {}
+  bool done() const override { return index_ >= lines_.size(); }
+  void Next() override { ++index_; }
+  const std::string& value() const override { return lines_[index_]; }
+  sentencepiece::util::Status status() const override { return {}; }
+
+ private:
+  const std::vector<std::string>& lines_;
+  std::size_t index_ = 0;
+};
+
+void check_utf8(std::string_view text, const std::string& what) {
+  std::size_t bad = 0;
+  if (!is_valid_utf8(text, &bad)) {
+    throw std::invalid_argument(what + ": invalid UTF-8 at byte " + std::to_string(bad));
+  }
+}
+
+// Code point index of every byte of a chunk, relative to the chunk start.
+void chunk_byte_to_cp(std::string_view text, const Chunk& chunk, std::vector<int32_t>& out) {
+  out.assign(chunk.byte_end - chunk.byte_begin + 1, 0);
+  int32_t cp = 0;
+  for (std::size_t i = chunk.byte_begin; i < chunk.byte_end; ++cp) {
+    const std::size_t from = i;
+    detail::next_codepoint(text, i);
+    for (std::size_t b = from; b < i; ++b) out[b - chunk.byte_begin] = cp;
+  }
+  out.back() = cp;
+}
+
+}  // namespace
+
+struct Tokenizer::Impl {
+  enum class Kind { kSentencePiece, kWordPiece };
+  Kind kind = Kind::kSentencePiece;
+  std::string spm_model;  // serialized sentencepiece ModelProto
+  sentencepiece::SentencePieceProcessor spm;
+  std::unique_ptr<detail::WordPiece> wordpiece;
+
+  void load_spm(const std::string& model, const std::string& source);
+  void encode_spm_chunk(std::string_view text, const Chunk& chunk, Encoding& out,
+                        std::string& buffer, std::vector<int32_t>& cps) const;
+};
+
+void Tokenizer::Impl::load_spm(const std::string& model, const std::string& source) {
+  const auto status = spm.LoadFromSerializedProto(model);
+  if (!status.ok()) throw DataError(source, 0, "not a sentencepiece model: " + status.ToString());
+  for (int32_t id = 0; id < kNumSpecialIds; ++id) {
+    if (id >= spm.GetPieceSize() || spm.IdToPiece(id) != kSpecialPieces[id]) {
+      throw DataError(source, 0,
+                      "not a piikit sentencepiece model: id " + std::to_string(id) + " is \"" +
+                          (id < spm.GetPieceSize() ? spm.IdToPiece(id) : std::string()) +
+                          "\", expected \"" + std::string(kSpecialPieces[id]) +
+                          "\" (hint: train one with `piikit tokenizer train`)");
+    }
+  }
+  spm_model = model;
+  kind = Kind::kSentencePiece;
+}
+
+void Tokenizer::Impl::encode_spm_chunk(std::string_view text, const Chunk& chunk, Encoding& out,
+                                       std::string& buffer, std::vector<int32_t>& cps) const {
+  const std::size_t prefix = chunk.space_before ? 1 : 0;
+  buffer.clear();
+  if (prefix) buffer.push_back(' ');
+  buffer.append(text.substr(chunk.byte_begin, chunk.byte_end - chunk.byte_begin));
+  const auto spt = spm.EncodeAsImmutableProto(buffer);
+  chunk_byte_to_cp(text, chunk, cps);
+  const int64_t chunk_len = chunk.cp_end - chunk.cp_begin;
+  for (const auto& piece : spt.pieces()) {
+    const std::size_t b = piece.begin();
+    const std::size_t e = piece.end();
+    int64_t start, end;
+    if (prefix && b == 0 && e == prefix) {
+      // A bare "▁": it stands for the white space before the chunk; give it that character.
+      start = chunk.cp_begin - 1;
+      end = chunk.cp_begin;
+    } else {
+      const std::size_t lb = b < prefix ? 0 : b - prefix;
+      const std::size_t le = e - prefix;
+      // Floor the start and ceil the end to whole code points. A byte-fallback piece in the
+      // middle of a character has an empty byte span (sentencepiece gives the character's bytes
+      // to its last byte piece): it still gets the character it belongs to.
+      const bool le_on_boundary =
+          le == cps.size() - 1 ||
+          (static_cast<unsigned char>(text[chunk.byte_begin + le]) & 0xC0) != 0x80;
+      start = chunk.cp_begin + cps[lb];
+      end = chunk.cp_begin + cps[le] + (le_on_boundary ? 0 : 1);
+      end = std::max(end, start + 1);
+      end = std::min(end, chunk.cp_begin + chunk_len);
+    }
+    out.ids.push_back(static_cast<int32_t>(piece.id()));
+    out.offsets.emplace_back(start, end);
+  }
+}
+
+Tokenizer::Tokenizer() : impl_(std::make_unique<Impl>()) {}
+Tokenizer::~Tokenizer() = default;
+Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
+Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
+
+Tokenizer Tokenizer::train(const std::vector<std::string>& texts,
+                           const TokenizerTrainOptions& options) {
+  if (options.model_type != "unigram" && options.model_type != "bpe") {
+    throw std::invalid_argument("tokenizer model_type must be \"unigram\" or \"bpe\", got \"" +
+                                options.model_type + "\"");
+  }
+  if (options.vocab_size < 300) {
+    throw std::invalid_argument("tokenizer vocab_size must be >= 300 (256 byte pieces, specials "
+                                "and the corpus' characters), got " +
+                                std::to_string(options.vocab_size));
+  }
+  if (options.num_threads < 1) {
+    throw std::invalid_argument("tokenizer num_threads must be >= 1, got " +
+                                std::to_string(options.num_threads));
+  }
+  // One training sentence per text: its chunks, each chunk that follows white space behind one
+  // " ", as encode() feeds them. Pieces cannot cross the chunk cuts the encoder makes: the
+  // cuts are at white space (a word boundary for sentencepiece), at punctuation (another Unicode
+  // script than letters; split_by_unicode_script) or between letters and digits (split_by_number).
+  // Chunks are not deduplicated into single sentences: sentencepiece seeds its pieces from
+  // substrings that repeat across distinct sentences, so a frequent word must stay in context.
+  std::vector<std::string> sentences;
+  sentences.reserve(texts.size());
+  for (std::size_t t = 0; t < texts.size(); ++t) {
+    check_utf8(texts[t], "training text " + std::to_string(t));
+    std::string sentence;
+    for (const Chunk& c : detail::pretokenize(texts[t])) {
+      if (c.space_before && sentence.size() >= kMaxSentenceBytes) {
+        sentences.push_back(std::move(sentence));
+        sentence.clear();
+      }
+      if (c.space_before) sentence.push_back(' ');
+      sentence.append(texts[t], c.byte_begin, c.byte_end - c.byte_begin);
+    }
+    if (!sentence.empty()) sentences.push_back(std::move(sentence));
+  }
+  if (sentences.empty()) throw std::invalid_argument("cannot train a tokenizer on an empty corpus");
+  TextIterator iterator(sentences);
+
+  const std::unordered_map<std::string, std::string> args = {
+      {"model_type", options.model_type},
+      {"vocab_size", std::to_string(options.vocab_size)},
+      {"hard_vocab_limit", "false"},
+      {"character_coverage", std::to_string(options.character_coverage)},
+      {"max_sentence_length", std::to_string(2 * kMaxSentenceBytes)},
+      {"input_sentence_size", "2000000"},
+      {"shuffle_input_sentence", "true"},
+      {"normalization_rule_name", "identity"},
+      {"add_dummy_prefix", "false"},
+      {"remove_extra_whitespaces", "false"},
+      {"split_by_whitespace", "true"},
+      {"split_by_number", "true"},
+      {"split_by_unicode_script", "true"},
+      {"byte_fallback", "true"},
+      {"pad_id", "0"},
+      {"unk_id", "1"},
+      {"bos_id", "2"},
+      {"eos_id", "3"},
+      {"pad_piece", "[PAD]"},
+      {"unk_piece", "[UNK]"},
+      {"bos_piece", "[CLS]"},
+      {"eos_piece", "[SEP]"},
+      {"num_threads", std::to_string(options.num_threads)},
+      {"minloglevel", "2"},
+  };
+  sentencepiece::SetRandomGeneratorSeed(static_cast<unsigned int>(options.seed));
+  std::string model;
+  const auto status = sentencepiece::SentencePieceTrainer::Train(args, &iterator, &model);
+  if (!status.ok()) {
+    throw std::invalid_argument("sentencepiece training failed: " + status.ToString());
+  }
+  Tokenizer tokenizer;
+  tokenizer.impl_->load_spm(model, "<trained model>");
+  return tokenizer;
+}
+
+Tokenizer Tokenizer::load(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) return load_wordpiece(path, WordPieceOptions{});
+  if (!fs::is_directory(path, ec)) {
+    throw DataError(path, 0, "no such tokenizer: expected a directory written by `piikit "
+                             "tokenizer train` or a WordPiece vocab.txt");
+  }
+  const std::string meta_path = (fs::path(path) / "tokenizer.json").string();
+  if (!fs::exists(meta_path, ec)) {
+    throw DataError(meta_path, 0, "missing: not a piikit tokenizer directory");
+  }
+  nlohmann::json meta;
+  try {
+    meta = nlohmann::json::parse(read_file(meta_path));
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(meta_path, 0, std::string("malformed JSON: ") + e.what());
+  }
+  auto field = [&](const char* name) -> const nlohmann::json& {
+    if (!meta.is_object() || !meta.contains(name)) {
+      throw DataError(meta_path, 0, std::string("missing field \"") + name + "\"");
+    }
+    return meta.at(name);
+  };
+  try {
+    if (field("format").get<std::string>() != kFormat) {
+      throw DataError(meta_path, 0, "format: expected \"piikit-tokenizer\", got " +
+                                        field("format").dump());
+    }
+    if (field("version").get<int>() != kFormatVersion) {
+      throw DataError(meta_path, 0, "version: expected 1, got " + field("version").dump());
+    }
+    const std::string kind = field("kind").get<std::string>();
+    if (kind == "sentencepiece") {
+      const std::string model_path = (fs::path(path) / field("model").get<std::string>()).string();
+      Tokenizer tokenizer;
+      tokenizer.impl_->load_spm(read_file(model_path), model_path);
+      return tokenizer;
+    }
+    if (kind == "wordpiece") {
+      WordPieceOptions options;
+      options.lowercase = field("lowercase").get<bool>();
+      options.strip_accents = field("strip_accents").get<bool>();
+      options.max_chars_per_word = field("max_chars_per_word").get<int>();
+      return load_wordpiece((fs::path(path) / field("vocab").get<std::string>()).string(), options);
+    }
+    throw DataError(meta_path, 0, "kind: expected \"sentencepiece\" or \"wordpiece\", got \"" +
+                                      kind + "\"");
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(meta_path, 0, std::string("bad field type: ") + e.what());
+  }
+}
+
+Tokenizer Tokenizer::load_wordpiece(const std::string& vocab_path, const WordPieceOptions& options) {
+  Tokenizer tokenizer;
+  tokenizer.impl_->wordpiece = std::make_unique<detail::WordPiece>(vocab_path, options);
+  tokenizer.impl_->kind = Impl::Kind::kWordPiece;
+  return tokenizer;
+}
+
+void Tokenizer::save(const std::string& dir) const {
+  fs::create_directories(dir);
+  nlohmann::json meta = {{"format", kFormat}, {"version", kFormatVersion}};
+  if (impl_->kind == Impl::Kind::kSentencePiece) {
+    if (impl_->spm_model.empty()) throw std::logic_error("Tokenizer::save: empty tokenizer");
+    meta["kind"] = "sentencepiece";
+    meta["model"] = "spm.model";
+    write_file_atomic((fs::path(dir) / "spm.model").string(), impl_->spm_model);
+  } else {
+    const auto& wp = *impl_->wordpiece;
+    meta["kind"] = "wordpiece";
+    meta["vocab"] = "vocab.txt";
+    meta["lowercase"] = wp.lowercase();
+    meta["strip_accents"] = wp.options().strip_accents;
+    meta["max_chars_per_word"] = wp.options().max_chars_per_word;
+    write_file_atomic((fs::path(dir) / "vocab.txt").string(), wp.vocab_text());
+  }
+  meta["vocab_size"] = vocab_size();
+  write_file_atomic((fs::path(dir) / "tokenizer.json").string(), meta.dump(2) + "\n");
+}
+
+Encoding Tokenizer::encode(std::string_view text) const {
+  check_utf8(text, "Tokenizer::encode");
+  Encoding out;
+  const std::vector<Chunk> chunks = detail::pretokenize(text);
+  out.ids.reserve(chunks.size() * 3 / 2);
+  out.offsets.reserve(chunks.size() * 3 / 2);
+  if (impl_->kind == Impl::Kind::kWordPiece) {
+    for (const Chunk& c : chunks) impl_->wordpiece->encode_chunk(text, c, out);
+    return out;
+  }
+  if (impl_->spm_model.empty()) throw std::logic_error("Tokenizer::encode: empty tokenizer");
+  std::string buffer;
+  std::vector<int32_t> cps;
+  for (const Chunk& c : chunks) impl_->encode_spm_chunk(text, c, out, buffer, cps);
+  return out;
+}
+
+Encoding Tokenizer::encode_for_model(std::string_view text, int max_length) const {
+  if (max_length < 3) {
+    throw std::invalid_argument("max_length must be >= 3 ([CLS], one token, [SEP]), got " +
+                                std::to_string(max_length));
+  }
+  Encoding tokens = encode(text);
+  const std::size_t keep = std::min<std::size_t>(tokens.size(), max_length - 2);
+  return window_encoding(tokens, Window{0, keep});
+}
+
+int32_t Tokenizer::vocab_size() const {
+  if (impl_->kind == Impl::Kind::kWordPiece) return impl_->wordpiece->vocab_size();
+  return impl_->spm.GetPieceSize();
+}
+
+std::string Tokenizer::id_to_piece(int32_t id) const {
+  if (id < 0 || id >= vocab_size()) {
+    throw std::out_of_range("token id " + std::to_string(id) + " outside [0, " +
+                            std::to_string(vocab_size()) + ")");
+  }
+  if (impl_->kind == Impl::Kind::kWordPiece) return impl_->wordpiece->piece(id);
+  return impl_->spm.IdToPiece(id);
+}
+
+std::string format_tokens(const Tokenizer& tokenizer, const Encoding& encoding,
+                          std::string_view text) {
+  const std::u32string cps = utf8_decode(text);
+  std::string out;
+  for (std::size_t t = 0; t < encoding.size(); ++t) {
+    const auto [start, end] = encoding.offsets[t];
+    out.append(std::to_string(encoding.ids[t])).push_back('\t');
+    out.append(tokenizer.id_to_piece(encoding.ids[t])).push_back('\t');
+    out.append(std::to_string(start)).push_back('\t');
+    out.append(std::to_string(end)).push_back('\t');
+    for (int64_t i = std::max<int64_t>(start, 0); i < end && i < static_cast<int64_t>(cps.size()); ++i) {
+      const char32_t c = cps[static_cast<std::size_t>(i)];
+      if (c == '\\') {
+        out.append("\\\\");
+      } else if (c == '\n') {
+        out.append("\\n");
+      } else if (c == '\r') {
+        out.append("\\r");
+      } else if (c == '\t') {
+        out.append("\\t");
+      } else if (c < 0x20 || c == 0x7F) {
+        static constexpr char kHex[] = "0123456789ABCDEF";
+        out.append("\\x").push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+      } else {
+        append_utf8(out, c);
+      }
+    }
+    out.push_back('\n');
+  }
+  return out;
+}
+
+std::string Tokenizer::kind() const {
+  return impl_->kind == Impl::Kind::kWordPiece ? "wordpiece" : "sentencepiece";
+}
+
+}  // namespace piikit

@@ -1,0 +1,227 @@
+// Character spans <-> token labels, and the sliding windows used for long texts at inference.
+// The rules are stated in include/piikit/tokenizer.h and docs/tokenizer.md.
+#include <algorithm>
+#include <climits>
+#include <map>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+#include "piikit/label_set.h"
+#include "piikit/tokenizer.h"
+#include "piikit/utf8.h"
+#include "pretokenizer.h"
+
+namespace piikit {
+namespace {
+
+std::string entity_text(const Entity& e) {
+  return "[" + std::to_string(e.start) + "," + std::to_string(e.end) + ") type " +
+         std::to_string(e.type);
+}
+
+bool is_special(const std::pair<int64_t, int64_t>& offset) { return offset.first < 0; }
+
+}  // namespace
+
+std::vector<int32_t> align_labels(const Encoding& encoding, const std::vector<Entity>& entities) {
+  if (encoding.offsets.size() != encoding.ids.size()) {
+    throw std::invalid_argument("align_labels: encoding has " + std::to_string(encoding.ids.size()) +
+                                " ids but " + std::to_string(encoding.offsets.size()) + " offsets");
+  }
+  std::vector<Entity> sorted = entities;
+  for (const Entity& e : sorted) {
+    if (e.start < 0 || e.end <= e.start || e.type < 0 || e.type >= kNumTypes) {
+      throw std::invalid_argument("align_labels: invalid entity " + entity_text(e));
+    }
+  }
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Entity& a, const Entity& b) { return a.start < b.start; });
+
+  std::vector<int32_t> labels(encoding.size(), kOutsideLabel);
+  std::vector<bool> started(sorted.size(), false);
+  std::size_t first = 0;  // first entity that may still overlap the current token
+  for (std::size_t t = 0; t < encoding.size(); ++t) {
+    const auto [ts, te] = encoding.offsets[t];
+    if (is_special(encoding.offsets[t])) {
+      labels[t] = kIgnoreLabel;
+      continue;
+    }
+    // Token starts are non-decreasing, so an entity ending at or before this start is done.
+    // (Entities sorted by start; with overlapping gold entities a later one may end earlier,
+    // hence the scan below goes on past `first`.)
+    while (first < sorted.size() && sorted[first].end <= ts) ++first;
+    std::size_t best = sorted.size();
+    int64_t best_overlap = 0;
+    for (std::size_t k = first; k < sorted.size() && sorted[k].start < te; ++k) {
+      const int64_t overlap = std::min(te, sorted[k].end) - std::max(ts, sorted[k].start);
+      if (overlap > best_overlap) {
+        best_overlap = overlap;
+        best = k;
+      }
+    }
+    // At least half of the token's code points: the majority rule, ties to the entity.
+    if (best == sorted.size() || 2 * best_overlap < te - ts) continue;
+    const int type = sorted[best].type;
+    labels[t] = started[best] ? inside_label(type) : begin_label(type);
+    started[best] = true;
+  }
+  return labels;
+}
+
+std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<int32_t>& labels,
+                                  std::string_view text) {
+  if (labels.size() != encoding.size() || encoding.offsets.size() != encoding.ids.size()) {
+    throw std::invalid_argument("decode_labels: " + std::to_string(labels.size()) +
+                                " labels for " + std::to_string(encoding.size()) + " tokens");
+  }
+  const std::u32string cps = utf8_decode(text);
+  const auto length = static_cast<int64_t>(cps.size());
+  std::vector<Entity> out;
+  bool open = false;
+  Entity current;
+  auto close = [&] {
+    if (!open) return;
+    open = false;
+    while (current.start < current.end && detail::is_separator(cps[current.start])) ++current.start;
+    while (current.end > current.start && detail::is_separator(cps[current.end - 1])) --current.end;
+    if (current.start < current.end) out.push_back(current);
+  };
+  for (std::size_t t = 0; t < labels.size(); ++t) {
+    const int32_t label = labels[t];
+    if (label != kIgnoreLabel && (label < 0 || label >= kNumLabels)) {
+      throw std::invalid_argument("decode_labels: label " + std::to_string(label) + " at token " +
+                                  std::to_string(t) + " outside [0, " +
+                                  std::to_string(kNumLabels) + ") and not -100");
+    }
+    const auto [ts, te] = encoding.offsets[t];
+    if (is_special(encoding.offsets[t])) continue;  // [CLS]/[SEP]: neither open nor close
+    if (ts >= te || te > length) {
+      throw std::invalid_argument("decode_labels: token " + std::to_string(t) + " offsets [" +
+                                  std::to_string(ts) + "," + std::to_string(te) +
+                                  ") outside the text (" + std::to_string(length) +
+                                  " code points)");
+    }
+    if (label == kIgnoreLabel || label == kOutsideLabel) {
+      close();
+      continue;
+    }
+    const int type = label_type(label);
+    if (open && is_inside_label(label) && current.type == type) {
+      current.end = std::max(current.end, te);
+      continue;
+    }
+    close();  // B-X, or an I-X that cannot continue: both start a new entity
+    current = Entity{ts, te, type};
+    open = true;
+  }
+  close();
+  return out;
+}
+
+std::vector<Window> make_windows(std::size_t num_tokens, int max_length, int stride) {
+  if (max_length < 3) {
+    throw std::invalid_argument("window max_length must be >= 3, got " + std::to_string(max_length));
+  }
+  if (stride < 0 || stride >= max_length - 2) {
+    throw std::invalid_argument("window stride must be in [0, max_length - 2) = [0, " +
+                                std::to_string(max_length - 2) + "), got " +
+                                std::to_string(stride));
+  }
+  const std::size_t width = static_cast<std::size_t>(max_length - 2);
+  const std::size_t step = width - static_cast<std::size_t>(stride);
+  std::vector<Window> windows;
+  for (std::size_t first = 0; first < num_tokens; first += step) {
+    if (first + width >= num_tokens) {
+      windows.push_back({first, num_tokens - first});
+      break;
+    }
+    windows.push_back({first, width});
+  }
+  return windows;
+}
+
+Encoding window_encoding(const Encoding& tokens, const Window& window) {
+  if (window.first_token + window.num_tokens > tokens.size()) {
+    throw std::invalid_argument("window [" + std::to_string(window.first_token) + ", +" +
+                                std::to_string(window.num_tokens) + ") past the " +
+                                std::to_string(tokens.size()) + " tokens");
+  }
+  Encoding out;
+  out.ids.reserve(window.num_tokens + 2);
+  out.offsets.reserve(window.num_tokens + 2);
+  out.ids.push_back(kClsId);
+  out.offsets.emplace_back(-1, -1);
+  const auto begin = static_cast<std::ptrdiff_t>(window.first_token);
+  const auto end = static_cast<std::ptrdiff_t>(window.first_token + window.num_tokens);
+  out.ids.insert(out.ids.end(), tokens.ids.begin() + begin, tokens.ids.begin() + end);
+  out.offsets.insert(out.offsets.end(), tokens.offsets.begin() + begin,
+                     tokens.offsets.begin() + end);
+  out.ids.push_back(kSepId);
+  out.offsets.emplace_back(-1, -1);
+  return out;
+}
+
+std::vector<Entity> merge_window_entities(const Encoding& tokens, const std::vector<Window>& windows,
+                                          const std::vector<std::vector<Entity>>& per_window) {
+  if (windows.size() != per_window.size()) {
+    throw std::invalid_argument("merge_window_entities: " + std::to_string(windows.size()) +
+                                " windows but " + std::to_string(per_window.size()) +
+                                " entity lists");
+  }
+  // First token whose end is past cp / last token whose start is before cp.
+  auto first_token_ending_after = [&](int64_t cp) {
+    return static_cast<std::size_t>(
+        std::partition_point(tokens.offsets.begin(), tokens.offsets.end(),
+                             [cp](const auto& o) { return o.second <= cp; }) -
+        tokens.offsets.begin());
+  };
+  auto tokens_starting_before = [&](int64_t cp) {
+    return static_cast<std::size_t>(
+        std::partition_point(tokens.offsets.begin(), tokens.offsets.end(),
+                             [cp](const auto& o) { return o.first < cp; }) -
+        tokens.offsets.begin());
+  };
+  struct Candidate {
+    Entity entity;
+    int64_t context;
+    std::size_t window;
+  };
+  constexpr int64_t kUnlimited = INT64_MAX;
+  std::vector<Candidate> candidates;
+  for (std::size_t w = 0; w < windows.size(); ++w) {
+    const Window& win = windows[w];
+    const std::size_t win_end = win.first_token + win.num_tokens;
+    for (const Entity& e : per_window[w]) {
+      const std::size_t first = first_token_ending_after(e.start);   // first token of e
+      const std::size_t last_end = tokens_starting_before(e.end);    // one past its last token
+      const int64_t left = win.first_token == 0
+                               ? kUnlimited
+                               : static_cast<int64_t>(first) - static_cast<int64_t>(win.first_token);
+      const int64_t right = win_end >= tokens.size()
+                                ? kUnlimited
+                                : static_cast<int64_t>(win_end) - static_cast<int64_t>(last_end);
+      candidates.push_back({e, std::max<int64_t>(0, std::min(left, right)), w});
+    }
+  }
+  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.context != b.context) return a.context > b.context;
+    const int64_t la = a.entity.end - a.entity.start, lb = b.entity.end - b.entity.start;
+    if (la != lb) return la > lb;  // at equal context the longer span is the less likely cut
+    return a.window < b.window;
+  });
+  // Taken spans by start; they never overlap, so only the neighbours of a new span can.
+  std::map<int64_t, Entity> taken;
+  for (const Candidate& c : candidates) {
+    const auto next = taken.lower_bound(c.entity.start);
+    if (next != taken.end() && next->second.start < c.entity.end) continue;
+    if (next != taken.begin() && std::prev(next)->second.end > c.entity.start) continue;
+    taken.emplace(c.entity.start, c.entity);
+  }
+  std::vector<Entity> merged;
+  merged.reserve(taken.size());
+  for (const auto& [start, e] : taken) merged.push_back(e);
+  return merged;
+}
+
+}  // namespace piikit
