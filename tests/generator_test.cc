@@ -1,3 +1,6 @@
-// placeholder: replaced by the module's tests
 #include <gtest/gtest.h>
-TEST(PlaceholderTest, Builds) { EXPECT_TRUE(true); }
+#include "piikit/generator.h"
+TEST(GeneratorTest, Smoke) {
+  auto s = piikit::generate_samples(piikit::GeneratorConfig(), piikit::Split::kTrain, 1, 10);
+  EXPECT_EQ(s.size(), 10u);
+}
