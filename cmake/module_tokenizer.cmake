@@ -3,3 +3,4 @@ list(APPEND PIIKIT_DATA_SOURCES src/pretokenizer.cc src/wordpiece.cc src/tokeniz
                                 src/token_alignment.cc)
 list(APPEND PIIKIT_CLI_SOURCES tools/cmd_tokenizer.cc)
 piikit_add_test(NAME tokenizer_test SOURCES tests/tokenizer_test.cc)
+piikit_add_benchmark(NAME tokenizer_bench SOURCES bench/tokenizer_bench.cc)

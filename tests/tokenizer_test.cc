@@ -9,12 +9,14 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <tuple>
 
 #include <unistd.h>
 
 #include "../src/pretokenizer.h"
 #include "piikit/error.h"
 #include "piikit/file_util.h"
+#include "piikit/generator.h"
 #include "piikit/label_set.h"
 #include "piikit/utf8.h"
 
@@ -713,6 +715,48 @@ TEST(RoundTripTest, AlignThenDecodeGivesBackTheGoldSpans) {
             << " code points/token\n"
             << report;
   EXPECT_GE(rate, 0.995) << report;
+}
+
+TEST(RoundTripTest, FailuresAreListedByCause) {
+  // "smithson" is one WordPiece token: the entity "smith" ends inside it, so it cannot come
+  // back exactly (the token is labelled with it by the majority rule and decodes to "smithson").
+  TempDir dir;
+  const Tokenizer tok =
+      Tokenizer::load(write_vocab(dir, "vocab.txt", {"smithson", "smith", "and", "jo", "##nes"}));
+  Sample sample;
+  sample.text = "smithson and jones";
+  sample.entities = {{0, 5, type_of("SURNAME")}, {13, 18, type_of("SURNAME")}};
+  const RoundTrip r = round_trip(tok, {sample});
+  EXPECT_EQ(r.entities, 2u);
+  EXPECT_EQ(r.exact, 1u);
+  EXPECT_EQ(r.causes, (std::map<std::string, std::size_t>{{"entity boundary inside a token", 1}}));
+  ASSERT_EQ(r.examples.size(), 1u);
+  EXPECT_THAT(r.examples[0], HasSubstr("SURNAME \"smith\""));
+}
+
+// The acceptance test: a tokenizer trained on generated training samples, and the round
+// trip over 5000 other training-split samples and 5000 eval-split samples (other templates and
+// lexicon entries, so many words the tokenizer never saw).
+TEST(RoundTripTest, GeneratedSamplesComeBackAtLeast995Percent) {
+  const auto train = generate_samples(GeneratorConfig(), Split::kTrain, 101, 3000);
+  TokenizerTrainOptions options;  // defaults: BPE, vocab 8000 (soft limit)
+  const Tokenizer tok = Tokenizer::train(texts_of(train), options);
+  for (const auto& [name, split, seed] :
+       {std::tuple{"train", Split::kTrain, 202}, std::tuple{"eval", Split::kEval, 303}}) {
+    const auto samples = generate_samples(GeneratorConfig(), split, seed, 5000);
+    const RoundTrip r = round_trip(tok, samples);
+    const double rate = static_cast<double>(r.exact) / static_cast<double>(r.entities);
+    std::string report;
+    for (const auto& [cause, n] : r.causes) report += "  " + cause + ": " + std::to_string(n) + "\n";
+    for (const auto& ex : r.examples) report += "  e.g. " + ex + "\n";
+    std::cout << "[ round trip ] generated " << name << " split: " << r.exact << "/" << r.entities
+              << " entities exact (" << 100.0 * rate << "%), "
+              << static_cast<double>(r.tokens) / samples.size() << " tokens/sample, "
+              << static_cast<double>(r.codepoints) / r.tokens << " code points/token\n"
+              << report;
+    EXPECT_GT(r.entities, 5000u);
+    EXPECT_GE(rate, 0.995) << name << "\n" << report;
+  }
 }
 
 TEST(RoundTripTest, WordPieceRoundTripOnItsOwnVocabulary) {
