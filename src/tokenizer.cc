@@ -12,6 +12,7 @@
 #include <sentencepiece_trainer.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -69,10 +70,29 @@ void chunk_byte_to_cp(std::string_view text, const Chunk& chunk, std::vector<int
   out.back() = cp;
 }
 
+// Per-thread memo of chunk -> pieces for one sentencepiece tokenizer (see encode_spm_chunk).
+struct CachedPiece {
+  int32_t id;
+  int32_t start;  // code points relative to the chunk start; a bare "▁" has [-1, 0)
+  int32_t end;
+};
+struct ChunkCache {
+  uint64_t generation = 0;
+  std::unordered_map<std::string, std::vector<CachedPiece>> map;
+};
+constexpr std::size_t kMaxCachedChunkBytes = 64;
+constexpr std::size_t kMaxCachedChunks = 1 << 17;
+
+uint64_t next_generation() {
+  static std::atomic<uint64_t> counter{0};
+  return ++counter;
+}
+
 }  // namespace
 
 struct Tokenizer::Impl {
   enum class Kind { kSentencePiece, kWordPiece };
+  uint64_t generation = 0;  // identifies the loaded sentencepiece model for the chunk caches
   Kind kind = Kind::kSentencePiece;
   std::string spm_model;  // serialized sentencepiece ModelProto
   sentencepiece::SentencePieceProcessor spm;
@@ -97,6 +117,7 @@ void Tokenizer::Impl::load_spm(const std::string& model, const std::string& sour
   }
   spm_model = model;
   kind = Kind::kSentencePiece;
+  generation = next_generation();
 }
 
 void Tokenizer::Impl::encode_spm_chunk(std::string_view text, const Chunk& chunk, Encoding& out,
@@ -105,17 +126,41 @@ void Tokenizer::Impl::encode_spm_chunk(std::string_view text, const Chunk& chunk
   buffer.clear();
   if (prefix) buffer.push_back(' ');
   buffer.append(text.substr(chunk.byte_begin, chunk.byte_end - chunk.byte_begin));
+
+  // Most chunks of a corpus repeat ("▁the", "@", "com"), and sentencepiece's per-call cost is
+  // about 1 µs, so each thread keeps the pieces of the chunks it has seen, with offsets relative
+  // to the chunk. The cache belongs to one tokenizer at a time (a generation number, not an
+  // address, identifies it), so encode() stays const and thread-safe without a lock.
+  thread_local ChunkCache cache;
+  if (cache.generation != generation) {
+    cache.map.clear();
+    cache.generation = generation;
+  }
+  const bool cacheable = buffer.size() <= kMaxCachedChunkBytes;
+  if (cacheable) {
+    const auto it = cache.map.find(buffer);
+    if (it != cache.map.end()) {
+      for (const CachedPiece& p : it->second) {
+        out.ids.push_back(p.id);
+        out.offsets.emplace_back(chunk.cp_begin + p.start, chunk.cp_begin + p.end);
+      }
+      return;
+    }
+  }
+
   const auto spt = spm.EncodeAsImmutableProto(buffer);
   chunk_byte_to_cp(text, chunk, cps);
-  const int64_t chunk_len = chunk.cp_end - chunk.cp_begin;
+  const auto chunk_len = static_cast<int32_t>(chunk.cp_end - chunk.cp_begin);
+  std::vector<CachedPiece> pieces;
+  pieces.reserve(spt.pieces_size());
   for (const auto& piece : spt.pieces()) {
     const std::size_t b = piece.begin();
     const std::size_t e = piece.end();
-    int64_t start, end;
+    int32_t start, end;  // relative to chunk.cp_begin
     if (prefix && b == 0 && e == prefix) {
       // A bare "▁": it stands for the white space before the chunk; give it that character.
-      start = chunk.cp_begin - 1;
-      end = chunk.cp_begin;
+      start = -1;
+      end = 0;
     } else {
       const std::size_t lb = b < prefix ? 0 : b - prefix;
       const std::size_t le = e - prefix;
@@ -125,13 +170,17 @@ void Tokenizer::Impl::encode_spm_chunk(std::string_view text, const Chunk& chunk
       const bool le_on_boundary =
           le == cps.size() - 1 ||
           (static_cast<unsigned char>(text[chunk.byte_begin + le]) & 0xC0) != 0x80;
-      start = chunk.cp_begin + cps[lb];
-      end = chunk.cp_begin + cps[le] + (le_on_boundary ? 0 : 1);
-      end = std::max(end, start + 1);
-      end = std::min(end, chunk.cp_begin + chunk_len);
+      start = cps[lb];
+      end = cps[le] + (le_on_boundary ? 0 : 1);
+      end = std::min(std::max(end, start + 1), chunk_len);
     }
+    pieces.push_back({static_cast<int32_t>(piece.id()), start, end});
     out.ids.push_back(static_cast<int32_t>(piece.id()));
-    out.offsets.emplace_back(start, end);
+    out.offsets.emplace_back(chunk.cp_begin + start, chunk.cp_begin + end);
+  }
+  if (cacheable) {
+    if (cache.map.size() >= kMaxCachedChunks) cache.map.clear();
+    cache.map.emplace(buffer, std::move(pieces));
   }
 }
 
