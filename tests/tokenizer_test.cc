@@ -5,10 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
+#include <thread>
 #include <tuple>
 
 #include <unistd.h>
@@ -371,6 +373,42 @@ TEST(TokenizerTest, UnigramModelTypeWorks) {
   const auto samples = make_samples(8, 400);
   const Tokenizer tok = Tokenizer::train(texts_of(samples), options);
   for (const Sample& s : samples) expect_valid_encoding(tok.encode(s.text), s.text, tok.vocab_size());
+}
+
+TEST(TokenizerTest, ChunkCacheIsPerTokenizerAndThreadSafe) {
+  // Two tokenizers with different vocabularies used in turn on one thread, and one tokenizer
+  // used from four threads at once, give what a fresh single-threaded encode gives.
+  TokenizerTrainOptions small;
+  small.vocab_size = 400;
+  const auto samples = make_samples(21, 200);
+  std::vector<Encoding> want_big, want_small;
+  {
+    TempDir dir;
+    trained().save(dir.path("big"));
+    const Tokenizer fresh = Tokenizer::load(dir.path("big"));
+    for (const Sample& s : samples) want_big.push_back(fresh.encode(s.text));
+  }
+  const Tokenizer other = Tokenizer::train(texts_of(make_samples(22, 300)), small);
+  for (const Sample& s : samples) want_small.push_back(other.encode(s.text));
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    EXPECT_EQ(trained().encode(samples[i].text).ids, want_big[i].ids);
+    EXPECT_EQ(other.encode(samples[i].text).ids, want_small[i].ids);
+    EXPECT_EQ(other.encode(samples[i].text).offsets, want_small[i].offsets);
+  }
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 3; ++round) {
+        for (std::size_t i = t; i < samples.size(); i += 2) {
+          const Encoding got = trained().encode(samples[i].text);
+          if (got.ids != want_big[i].ids || got.offsets != want_big[i].offsets) ++mismatches;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(TokenizerTest, TrainRejectsBadInput) {
