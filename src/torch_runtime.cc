@@ -1,16 +1,65 @@
 #include "piikit/torch_runtime.h"
 
+#include <dlfcn.h>
+#include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
 namespace piikit {
+namespace {
+
+// OpenBLAS is reached through libtorch's dependencies (Debian's libblas.so.3 alternative), not
+// linked by piikit, so its control functions are looked up at run time; any may be missing.
+struct OpenBlas {
+  int (*get_parallel)() = nullptr;  // 0 sequential, 1 pthreads, 2 OpenMP
+  void (*set_num_threads)(int) = nullptr;
+  int (*get_num_threads)() = nullptr;
+  char* (*get_config)() = nullptr;
+
+  OpenBlas() {
+    get_parallel = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
+    set_num_threads = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    get_num_threads = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    get_config = reinterpret_cast<char* (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+  }
+  bool present() const { return get_parallel && set_num_threads; }
+};
+
+const OpenBlas& openblas() {
+  static const OpenBlas blas;
+  return blas;
+}
+
+}  // namespace
 
 int configure_threads(int threads) {
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  torch::set_num_threads(threads);
-  return torch::get_num_threads();
+  const OpenBlas& blas = openblas();
+  if (blas.present() && blas.get_parallel() == 1) {
+    blas.set_num_threads(threads);
+    torch::set_num_threads(1);
+  } else {
+    if (blas.present()) blas.set_num_threads(threads);
+    torch::set_num_threads(threads);
+  }
+  return threads;
+}
+
+std::string describe_threads() {
+  const OpenBlas& blas = openblas();
+  std::string out = fmt::format("torch intra-op {}", torch::get_num_threads());
+  if (blas.present()) {
+    const int mode = blas.get_parallel();
+    out += fmt::format(", OpenBLAS {} ({})", blas.get_config ? blas.get_config() : "",
+                       mode == 1 ? "pthread" : mode == 2 ? "OpenMP" : "sequential");
+    if (blas.get_num_threads) out += fmt::format(" {} threads", blas.get_num_threads());
+  } else {
+    out += ", BLAS without OpenBLAS controls";
+  }
+  return out;
 }
 
 torch::Device resolve_device(const std::string& name) {
@@ -23,7 +72,11 @@ torch::Device resolve_device(const std::string& name) {
           "visible). Rebuild against a CUDA-enabled libtorch (cmake -DTorch_DIR=...) or use "
           "--device cpu");
     }
-    return torch::Device(name);
+    try {
+      return torch::Device(name);
+    } catch (const c10::Error&) {
+      throw std::runtime_error("--device: expected cpu or cuda[:N], got \"" + name + "\"");
+    }
   }
   throw std::runtime_error("--device: expected cpu or cuda[:N], got \"" + name + "\"");
 }

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "piikit/class_weights.h"
-#include "piikit/model.h"
+#include "piikit/model_config.h"
 
 namespace piikit {
 
@@ -61,10 +61,22 @@ struct TrainConfig {
   DataConfig data;
   std::optional<ClassWeights> class_weights;  // from a [class_weights] table; overrides computing
 
-  // Defaults, then the file (if non-empty), then each "section.key=value" override.
+  // Defaults, then the file (if non-empty), then each "section.key=value" override (the value is
+  // read as a TOML value; if it is not one, as a string: --set paths.output_dir=runs/x works).
+  // `[model] preset` is applied before the other model keys, so explicit sizes override it.
+  // Throws ConfigError: "<file>:<line>: <section.key>: <problem>, got <value>" (or
+  // "--set <text>: ..." for an override); unknown sections and keys are errors.
   static TrainConfig load(const std::string& path, const std::vector<std::string>& overrides = {});
+  // Same, from TOML text; `source_name` stands in for the file name in errors.
+  static TrainConfig parse(const std::string& toml_text, const std::string& source_name,
+                           const std::vector<std::string>& overrides = {});
   // Resolved configuration as TOML (written to <output_dir>/config.toml); load() reads it back.
   std::string to_toml() const;
 };
+
+// ModelConfig as a TOML document with one [model] table (model.toml in a model directory), and
+// back. Reading accepts only a [model] table; errors are ConfigErrors naming file:line and key.
+std::string model_config_to_toml(const ModelConfig& config);
+ModelConfig load_model_config(const std::string& path);
 
 }  // namespace piikit

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Training throughput: piikit's train step (C++) against the same model in Python PyTorch, on the
+# same machine, batch and data, in one run; plus the matrix-multiply ceiling (torch::mm 2048^3).
+#
+#   bench/run_train_bench.sh [BUILD_DIR] [PRESET] [ROUNDS]     (defaults: build tiny 2)
+#
+# The two programs alternate ROUNDS times (the machines are noisy); medians are reported.
+# Prints tokens/s of each, the ratio piikit / Python, and piikit's model GFLOP/s as a fraction of
+# the ceiling. Needs a build with the benchmarks (PIIKIT_BUILD_BENCHMARKS=ON, the default) and
+# /usr/bin/python3 with Debian's python3-torch. Takes about 1 minute per round.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-$here/../build}
+preset=${2:-tiny}
+rounds=${3:-2}
+bench=$build/train_step_bench
+[ -x "$bench" ] || { echo "run_train_bench.sh: $bench not found (build target train_step_bench)" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$bench" --benchmark_filter='BM_MatmulCeiling' --benchmark_format=json >"$tmp/ceiling.json"
+i=1
+while [ "$i" -le "$rounds" ]; do
+  "$bench" --benchmark_filter="BM_TrainStep/$preset\$" --benchmark_repetitions=3 \
+    --benchmark_format=json >"$tmp/cpp$i.json"
+  /usr/bin/python3 "$here/train_step_bench.py" --preset "$preset" --repeats 3 >"$tmp/py$i.json"
+  i=$((i + 1))
+done
+
+/usr/bin/python3 - "$tmp" "$rounds" "$preset" <<'PY'
+import json, statistics, sys
+tmp, rounds, preset = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+ceiling = [b["GFLOPs"] for b in json.load(open(f"{tmp}/ceiling.json"))["benchmarks"]
+           if b.get("run_type") == "iteration"]
+cpp, gflops, py = [], [], []
+for i in range(1, rounds + 1):
+    for b in json.load(open(f"{tmp}/cpp{i}.json"))["benchmarks"]:
+        if b.get("run_type") == "iteration":
+            cpp.append(b["tokens_per_second"]); gflops.append(b["model_GFLOPs"])
+    py.extend(json.loads(open(f"{tmp}/py{i}.json").read())["all"])
+c, g, p, m = (statistics.median(x) for x in (cpp, gflops, py, ceiling))
+print(f"matmul ceiling (torch::mm 2048^3 fp32): {m:.1f} GFLOP/s")
+print(f"piikit  train step ({preset}, 32x64): {c:,.0f} tokens/s  ({g:.1f} model GFLOP/s)")
+print(f"PyTorch train step ({preset}, 32x64): {p:,.0f} tokens/s")
+print(f"ratio piikit / PyTorch: {c / p:.2f}x   (goal >= 1.5x)")
+print(f"fraction of matmul ceiling: {g / m:.0%}   (goal >= 50%)")
+print(f"samples: piikit {[round(x) for x in cpp]}, PyTorch {[round(x) for x in py]}")
+PY

@@ -1,0 +1,189 @@
+// Training throughput of piikit's train step, and the machine's matrix-multiply ceiling.
+//
+//   BM_MatmulCeiling        torch::mm 2048 x 2048 x 2048 fp32: GFLOP/s (the ceiling)
+//   BM_TrainStep/<preset>   forward + weighted masked CE + backward + grad-norm clip + AdamW step
+//                           on one batch (default 32 x 64 tokens, no padding): tokens/s and model
+//                           GFLOP/s (matmul FLOPs: 3x the forward GEMMs and attention products)
+//   BM_TrainStep/<preset>/torch_dropout, .../attention_dropout: ablations for docs/model.md
+//
+// The batch, labels and class weights follow closed formulas shared with train_step_bench.py, so
+// both programs train on the same data. bench/run_train_bench.sh runs both and compares.
+//
+// Flags (besides Google Benchmark's): --batch=N --seq=N --threads=N (as `piikit train --threads`)
+// --torch_threads=N (override torch's intra-op threads after that, for measurements).
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "piikit/dropout.h"
+#include "piikit/label_set.h"
+#include "piikit/loss.h"
+#include "piikit/model.h"
+#include "piikit/torch_runtime.h"
+
+namespace {
+
+int64_t g_batch = 32;
+int64_t g_seq = 64;
+constexpr int kVocab = 8000;
+
+// Same formulas as make_batch() in train_step_bench.py.
+struct Batch {
+  torch::Tensor ids, mask, labels;
+};
+
+Batch make_batch(int64_t B, int64_t T) {
+  std::vector<int64_t> ids(B * T), labels(B * T);
+  for (int64_t i = 0; i < B * T; ++i) {
+    ids[i] = 4 + (i * 7919 + 13) % (kVocab - 4);
+    int64_t r = (i * 104729 + 7) % 100;
+    labels[i] = r < 85 ? 0 : 1 + (i * 31 + r) % (piikit::kNumLabels - 1);
+  }
+  Batch b;
+  b.ids = torch::tensor(ids, torch::kLong).view({B, T});
+  b.labels = torch::tensor(labels, torch::kLong).view({B, T});
+  b.mask = torch::ones({B, T}, torch::kBool);
+  return b;
+}
+
+std::vector<double> class_weights() {
+  std::vector<double> w(piikit::kNumLabels);
+  for (int c = 0; c < piikit::kNumLabels; ++c) w[c] = c == 0 ? 1.0 : 1.0 + 0.25 * (c % 7);
+  return w;
+}
+
+// Matmul FLOPs of one training step per token: 3x the forward (backward = 2 GEMMs per GEMM).
+double train_flops_per_token(const piikit::ModelConfig& c, int64_t T) {
+  const double d = c.d_model, f = c.ffn_dim;
+  const double per_layer = 2 * d * 3 * d + 2 * d * d + 2 * 2 * d * f + 2 * 2 * T * d;
+  return 3.0 * (c.num_layers * per_layer + 2 * d * piikit::kNumLabels);
+}
+
+void BM_MatmulCeiling(benchmark::State& state) {
+  const int64_t n = 2048;
+  torch::manual_seed(0);
+  torch::Tensor a = torch::randn({n, n}), b = torch::randn({n, n}), c = torch::empty({n, n});
+  torch::mm_out(c, a, b);  // warm-up
+  for (auto _ : state) {
+    torch::mm_out(c, a, b);
+    benchmark::DoNotOptimize(c.data_ptr<float>());
+  }
+  state.counters["GFLOPs"] =
+      benchmark::Counter(2.0 * n * n * n / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void train_step_bench(benchmark::State& state, const std::string& preset, bool torch_dropout,
+                      double attention_dropout) {
+  torch::manual_seed(0);
+  piikit::ModelConfig config;
+  piikit::apply_model_preset(config, preset);
+  config.vocab_size = kVocab;
+  config.attention_dropout = attention_dropout;
+  piikit::set_fast_dropout_enabled(!torch_dropout);
+  piikit::TokenClassifier model(config);
+  model->train();
+
+  // AdamW as the trainer sets it up: no weight decay on biases, norms and embeddings' pad row.
+  std::vector<torch::Tensor> decay, no_decay;
+  for (const auto& item : model->named_parameters()) {
+    (item.value().dim() < 2 ? no_decay : decay).push_back(item.value());
+  }
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(
+                                 torch::optim::AdamWOptions(1e-3).weight_decay(0.01)));
+  groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(
+                                    torch::optim::AdamWOptions(1e-3).weight_decay(0.0)));
+  torch::optim::AdamW optimizer(std::move(groups));
+  piikit::MaskedSparseCategoricalCrossEntropy loss_fn(piikit::kIgnoreLabel, class_weights(),
+                                                      piikit::kNumLabels,
+                                                      piikit::LossReduction::kMean);
+  const Batch batch = make_batch(g_batch, g_seq);
+
+  auto step = [&] {
+    optimizer.zero_grad();
+    piikit::ModelOutput out = model->forward(batch.ids, batch.mask);
+    torch::Tensor loss = loss_fn(out.pii_logits, batch.labels);
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
+    optimizer.step();
+    return loss;
+  };
+  for (int i = 0; i < 3; ++i) step();  // warm-up: allocator, OpenBLAS buffers, Adam state
+  double last_loss = 0;
+  for (auto _ : state) last_loss = step().item<double>();
+  piikit::set_fast_dropout_enabled(true);
+
+  const double tokens = static_cast<double>(g_batch * g_seq);
+  state.counters["tokens_per_second"] =
+      benchmark::Counter(tokens, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["model_GFLOPs"] = benchmark::Counter(
+      tokens * train_flops_per_token(config, g_seq) / 1e9,
+      benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["params_M"] = static_cast<double>(model->num_parameters()) / 1e6;
+  state.counters["loss"] = last_loss;
+  state.SetLabel(preset + " " + std::to_string(g_batch) + "x" + std::to_string(g_seq));
+}
+
+bool take_flag(const char* arg, const char* name, int64_t& value) {
+  std::string prefix = std::string("--") + name + "=";
+  if (std::strncmp(arg, prefix.c_str(), prefix.size()) != 0) return false;
+  value = std::atoll(arg + prefix.size());
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // As tools/piikit_main.cc: keep large activations mapped between steps (shared/PERF-NOTES.md).
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 256 << 20);
+
+  int64_t threads = 0, torch_threads = -1;
+  std::vector<char*> rest{argv[0]};
+  for (int i = 1; i < argc; ++i) {
+    if (take_flag(argv[i], "batch", g_batch) || take_flag(argv[i], "seq", g_seq) ||
+        take_flag(argv[i], "threads", threads) || take_flag(argv[i], "torch_threads", torch_threads)) {
+      continue;
+    }
+    rest.push_back(argv[i]);
+  }
+  const int in_effect = piikit::configure_threads(static_cast<int>(threads));
+  if (torch_threads > 0) torch::set_num_threads(static_cast<int>(torch_threads));
+  std::cerr << "threads: " << in_effect << " (" << piikit::describe_threads() << ")\n";
+
+  benchmark::RegisterBenchmark("BM_MatmulCeiling", BM_MatmulCeiling)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->MinTime(2.0);
+  for (const std::string& preset : piikit::model_preset_names()) {
+    benchmark::RegisterBenchmark(("BM_TrainStep/" + preset).c_str(), train_step_bench, preset,
+                                 false, 0.0)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->MinTime(3.0);
+  }
+  benchmark::RegisterBenchmark("BM_TrainStep/tiny/torch_dropout", train_step_bench,
+                               std::string("tiny"), true, 0.0)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->MinTime(3.0);
+  benchmark::RegisterBenchmark("BM_TrainStep/tiny/attention_dropout", train_step_bench,
+                               std::string("tiny"), false, 0.1)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->MinTime(3.0);
+
+  int rest_argc = static_cast<int>(rest.size());
+  benchmark::Initialize(&rest_argc, rest.data());
+  if (benchmark::ReportUnrecognizedArguments(rest_argc, rest.data())) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
