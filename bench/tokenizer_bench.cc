@@ -4,13 +4,12 @@
 // default), or loaded from $PIIKIT_BENCH_TOKENIZER (a directory or a WordPiece vocab.txt).
 // The texts are 5000 eval-split samples, so most words are unseen by the tokenizer's training.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-
-#include <unistd.h>
 
 #include "../src/pretokenizer.h"
 #include "piikit/generator.h"
@@ -45,7 +44,8 @@ const Tokenizer& tokenizer() {
 }
 
 // Sets tokens/s, texts/s and bytes/s from totals accumulated over the whole run.
-void set_counters(benchmark::State& state, std::size_t tokens, std::size_t texts, std::size_t bytes) {
+void set_counters(benchmark::State& state, std::size_t tokens, std::size_t texts,
+                  std::size_t bytes) {
   using benchmark::Counter;
   state.counters["tokens/s"] = Counter(static_cast<double>(tokens), Counter::kIsRate);
   state.counters["texts/s"] = Counter(static_cast<double>(texts), Counter::kIsRate);

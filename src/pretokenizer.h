@@ -3,7 +3,8 @@
 // A text is cut into chunks before subword segmentation, so that token boundaries always fall
 // on the places where PII spans start and end in practice:
 //   - separators (Unicode white space, control characters, U+200B, U+FEFF) are dropped;
-//   - every punctuation or currency character is a chunk of its own (@ . : / - _ = " ' , ; ( ) < > ...);
+//   - every punctuation or currency character is a chunk of its own (@ . : / - _ = " ' , ; ( ) < >
+//   ...);
 //   - every Han ideograph is a chunk of its own (no spaces between CJK words, as in BERT);
 //   - everything else (letters, digits, marks, emoji) runs together up to the next cut.
 // Combining marks (U+0300..036F and friends), ZWJ/ZWNJ and variation selectors never start a

@@ -22,12 +22,58 @@ std::string entity_text(const Entity& e) {
 
 bool is_special(const std::pair<int64_t, int64_t>& offset) { return offset.first < 0; }
 
+// The code points [first, first + size) of a text.
+struct CodePointRange {
+  int64_t first = 0;
+  std::u32string cps;
+  char32_t at(int64_t i) const { return cps[static_cast<std::size_t>(i - first)]; }
+};
+
+// Decodes the code points covered by the encoding's non-special tokens. Throws
+// std::invalid_argument if a token ends past the text or the text is not valid UTF-8 there.
+CodePointRange decode_range(const Encoding& encoding, std::string_view text) {
+  int64_t lo = INT64_MAX, hi = 0;
+  for (const auto& o : encoding.offsets) {
+    if (is_special(o)) continue;
+    lo = std::min(lo, o.first);
+    hi = std::max(hi, o.second);
+  }
+  CodePointRange range;
+  if (hi == 0) return range;
+  range.first = lo;
+  std::size_t i = 0;
+  int64_t cp = 0;
+  for (; i < text.size() && cp < lo; ++cp) {  // skip: count lead bytes only
+    do {
+      ++i;
+    } while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80);
+  }
+  const std::size_t from = i;
+  int64_t end_cp = cp;
+  for (; i < text.size() && end_cp < hi; ++end_cp) {
+    do {
+      ++i;
+    } while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80);
+  }
+  const std::string_view slice = text.substr(from, i - from);
+  std::size_t bad = 0;
+  if (end_cp < hi || !is_valid_utf8(slice, &bad)) {
+    throw std::invalid_argument(
+        end_cp < hi ? "decode_labels: token offsets reach code point " + std::to_string(hi) +
+                          " but the text has " + std::to_string(end_cp) + " code points"
+                    : "decode_labels: invalid UTF-8 at byte " + std::to_string(from + bad));
+  }
+  range.cps = utf8_decode(slice);
+  return range;
+}
+
 }  // namespace
 
 std::vector<int32_t> align_labels(const Encoding& encoding, const std::vector<Entity>& entities) {
   if (encoding.offsets.size() != encoding.ids.size()) {
-    throw std::invalid_argument("align_labels: encoding has " + std::to_string(encoding.ids.size()) +
-                                " ids but " + std::to_string(encoding.offsets.size()) + " offsets");
+    throw std::invalid_argument("align_labels: encoding has " +
+                                std::to_string(encoding.ids.size()) + " ids but " +
+                                std::to_string(encoding.offsets.size()) + " offsets");
   }
   std::vector<Entity> sorted = entities;
   for (const Entity& e : sorted) {
@@ -72,35 +118,39 @@ std::vector<int32_t> align_labels(const Encoding& encoding, const std::vector<En
 std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<int32_t>& labels,
                                   std::string_view text) {
   if (labels.size() != encoding.size() || encoding.offsets.size() != encoding.ids.size()) {
-    throw std::invalid_argument("decode_labels: " + std::to_string(labels.size()) +
-                                " labels for " + std::to_string(encoding.size()) + " tokens");
+    throw std::invalid_argument("decode_labels: " + std::to_string(labels.size()) + " labels for " +
+                                std::to_string(encoding.size()) + " tokens");
   }
-  const std::u32string cps = utf8_decode(text);
-  const auto length = static_cast<int64_t>(cps.size());
+  // Only the code points the tokens cover are decoded: the detector calls this once per window
+  // of a long text, so decoding the whole text each time would be quadratic.
+  const CodePointRange cps = decode_range(encoding, text);
   std::vector<Entity> out;
   bool open = false;
   Entity current;
   auto close = [&] {
     if (!open) return;
     open = false;
-    while (current.start < current.end && detail::is_separator(cps[current.start])) ++current.start;
-    while (current.end > current.start && detail::is_separator(cps[current.end - 1])) --current.end;
+    while (current.start < current.end && detail::is_separator(cps.at(current.start))) {
+      ++current.start;
+    }
+    while (current.end > current.start && detail::is_separator(cps.at(current.end - 1))) {
+      --current.end;
+    }
     if (current.start < current.end) out.push_back(current);
   };
   for (std::size_t t = 0; t < labels.size(); ++t) {
     const int32_t label = labels[t];
     if (label != kIgnoreLabel && (label < 0 || label >= kNumLabels)) {
       throw std::invalid_argument("decode_labels: label " + std::to_string(label) + " at token " +
-                                  std::to_string(t) + " outside [0, " +
-                                  std::to_string(kNumLabels) + ") and not -100");
+                                  std::to_string(t) + " outside [0, " + std::to_string(kNumLabels) +
+                                  ") and not -100");
     }
     const auto [ts, te] = encoding.offsets[t];
     if (is_special(encoding.offsets[t])) continue;  // [CLS]/[SEP]: neither open nor close
-    if (ts >= te || te > length) {
-      throw std::invalid_argument("decode_labels: token " + std::to_string(t) + " offsets [" +
-                                  std::to_string(ts) + "," + std::to_string(te) +
-                                  ") outside the text (" + std::to_string(length) +
-                                  " code points)");
+    if (ts >= te) {
+      throw std::invalid_argument("decode_labels: token " + std::to_string(t) +
+                                  " has empty offsets [" + std::to_string(ts) + "," +
+                                  std::to_string(te) + ")");
     }
     if (label == kIgnoreLabel || label == kOutsideLabel) {
       close();
@@ -121,7 +171,8 @@ std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<in
 
 std::vector<Window> make_windows(std::size_t num_tokens, int max_length, int stride) {
   if (max_length < 3) {
-    throw std::invalid_argument("window max_length must be >= 3, got " + std::to_string(max_length));
+    throw std::invalid_argument("window max_length must be >= 3, got " +
+                                std::to_string(max_length));
   }
   if (stride < 0 || stride >= max_length - 2) {
     throw std::invalid_argument("window stride must be in [0, max_length - 2) = [0, " +
@@ -162,7 +213,8 @@ Encoding window_encoding(const Encoding& tokens, const Window& window) {
   return out;
 }
 
-std::vector<Entity> merge_window_entities(const Encoding& tokens, const std::vector<Window>& windows,
+std::vector<Entity> merge_window_entities(const Encoding& tokens,
+                                          const std::vector<Window>& windows,
                                           const std::vector<std::vector<Entity>>& per_window) {
   if (windows.size() != per_window.size()) {
     throw std::invalid_argument("merge_window_entities: " + std::to_string(windows.size()) +
@@ -193,23 +245,24 @@ std::vector<Entity> merge_window_entities(const Encoding& tokens, const std::vec
     const Window& win = windows[w];
     const std::size_t win_end = win.first_token + win.num_tokens;
     for (const Entity& e : per_window[w]) {
-      const std::size_t first = first_token_ending_after(e.start);   // first token of e
-      const std::size_t last_end = tokens_starting_before(e.end);    // one past its last token
-      const int64_t left = win.first_token == 0
-                               ? kUnlimited
-                               : static_cast<int64_t>(first) - static_cast<int64_t>(win.first_token);
+      const std::size_t first = first_token_ending_after(e.start);  // first token of e
+      const std::size_t last_end = tokens_starting_before(e.end);   // one past its last token
+      const int64_t left = win.first_token == 0 ? kUnlimited
+                                                : static_cast<int64_t>(first) -
+                                                      static_cast<int64_t>(win.first_token);
       const int64_t right = win_end >= tokens.size()
                                 ? kUnlimited
                                 : static_cast<int64_t>(win_end) - static_cast<int64_t>(last_end);
       candidates.push_back({e, std::max<int64_t>(0, std::min(left, right)), w});
     }
   }
-  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    if (a.context != b.context) return a.context > b.context;
-    const int64_t la = a.entity.end - a.entity.start, lb = b.entity.end - b.entity.start;
-    if (la != lb) return la > lb;  // at equal context the longer span is the less likely cut
-    return a.window < b.window;
-  });
+  std::stable_sort(
+      candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+        if (a.context != b.context) return a.context > b.context;
+        const int64_t la = a.entity.end - a.entity.start, lb = b.entity.end - b.entity.start;
+        if (la != lb) return la > lb;  // at equal context the longer span is the less likely cut
+        return a.window < b.window;
+      });
   // Taken spans by start; they never overlap, so only the neighbours of a new span can.
   std::map<int64_t, Entity> taken;
   for (const Candidate& c : candidates) {

@@ -196,9 +196,10 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts,
                                 options.model_type + "\"");
   }
   if (options.vocab_size < 300) {
-    throw std::invalid_argument("tokenizer vocab_size must be >= 300 (256 byte pieces, specials "
-                                "and the corpus' characters), got " +
-                                std::to_string(options.vocab_size));
+    throw std::invalid_argument(
+        "tokenizer vocab_size must be >= 300 (256 byte pieces, specials "
+        "and the corpus' characters), got " +
+        std::to_string(options.vocab_size));
   }
   if (options.num_threads < 1) {
     throw std::invalid_argument("tokenizer num_threads must be >= 1, got " +
@@ -269,8 +270,9 @@ Tokenizer Tokenizer::load(const std::string& path) {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) return load_wordpiece(path, WordPieceOptions{});
   if (!fs::is_directory(path, ec)) {
-    throw DataError(path, 0, "no such tokenizer: expected a directory written by `piikit "
-                             "tokenizer train` or a WordPiece vocab.txt");
+    throw DataError(path, 0,
+                    "no such tokenizer: expected a directory written by `piikit "
+                    "tokenizer train` or a WordPiece vocab.txt");
   }
   const std::string meta_path = (fs::path(path) / "tokenizer.json").string();
   if (!fs::exists(meta_path, ec)) {
@@ -290,8 +292,8 @@ Tokenizer Tokenizer::load(const std::string& path) {
   };
   try {
     if (field("format").get<std::string>() != kFormat) {
-      throw DataError(meta_path, 0, "format: expected \"piikit-tokenizer\", got " +
-                                        field("format").dump());
+      throw DataError(meta_path, 0,
+                      "format: expected \"piikit-tokenizer\", got " + field("format").dump());
     }
     if (field("version").get<int>() != kFormatVersion) {
       throw DataError(meta_path, 0, "version: expected 1, got " + field("version").dump());
@@ -310,14 +312,15 @@ Tokenizer Tokenizer::load(const std::string& path) {
       options.max_chars_per_word = field("max_chars_per_word").get<int>();
       return load_wordpiece((fs::path(path) / field("vocab").get<std::string>()).string(), options);
     }
-    throw DataError(meta_path, 0, "kind: expected \"sentencepiece\" or \"wordpiece\", got \"" +
-                                      kind + "\"");
+    throw DataError(meta_path, 0,
+                    "kind: expected \"sentencepiece\" or \"wordpiece\", got \"" + kind + "\"");
   } catch (const nlohmann::json::exception& e) {
     throw DataError(meta_path, 0, std::string("bad field type: ") + e.what());
   }
 }
 
-Tokenizer Tokenizer::load_wordpiece(const std::string& vocab_path, const WordPieceOptions& options) {
+Tokenizer Tokenizer::load_wordpiece(const std::string& vocab_path,
+                                    const WordPieceOptions& options) {
   Tokenizer tokenizer;
   tokenizer.impl_->wordpiece = std::make_unique<detail::WordPiece>(vocab_path, options);
   tokenizer.impl_->kind = Impl::Kind::kWordPiece;
@@ -396,7 +399,8 @@ std::string format_tokens(const Tokenizer& tokenizer, const Encoding& encoding,
     out.append(tokenizer.id_to_piece(encoding.ids[t])).push_back('\t');
     out.append(std::to_string(start)).push_back('\t');
     out.append(std::to_string(end)).push_back('\t');
-    for (int64_t i = std::max<int64_t>(start, 0); i < end && i < static_cast<int64_t>(cps.size()); ++i) {
+    for (int64_t i = std::max<int64_t>(start, 0); i < end && i < static_cast<int64_t>(cps.size());
+         ++i) {
       const char32_t c = cps[static_cast<std::size_t>(i)];
       if (c == '\\') {
         out.append("\\\\");

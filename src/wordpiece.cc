@@ -84,8 +84,8 @@ WordPiece::WordPiece(const std::string& vocab_path, const WordPieceOptions& opti
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
     std::size_t bad = 0;
     if (!is_valid_utf8(line, &bad)) {
-      throw DataError(vocab_path, line_no, "invalid UTF-8 at byte " + std::to_string(bad) +
-                                               " of the token");
+      throw DataError(vocab_path, line_no,
+                      "invalid UTF-8 at byte " + std::to_string(bad) + " of the token");
     }
     if (line.empty()) {
       throw DataError(vocab_path, line_no, "empty token (vocab.txt holds one token per line)");
@@ -115,9 +115,9 @@ int32_t WordPiece::find(std::string_view piece) const {
 
 void WordPiece::encode_chunk(std::string_view text, const Chunk& chunk, Encoding& out) const {
   // Normalized characters of the chunk and, for each, its code-point index in the text.
-  std::string norm;                 // UTF-8
-  std::vector<std::size_t> bytes;   // byte offset in `norm` of each normalized character
-  std::vector<int64_t> orig;        // code point in `text` of each normalized character
+  std::string norm;                // UTF-8
+  std::vector<std::size_t> bytes;  // byte offset in `norm` of each normalized character
+  std::vector<int64_t> orig;       // code point in `text` of each normalized character
   int64_t cp = chunk.cp_begin;
   for (std::size_t i = chunk.byte_begin; i < chunk.byte_end; ++cp) {
     char32_t c = next_codepoint(text, i);

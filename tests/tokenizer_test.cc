@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -12,8 +13,6 @@
 #include <random>
 #include <thread>
 #include <tuple>
-
-#include <unistd.h>
 
 #include "../src/pretokenizer.h"
 #include "piikit/error.h"
@@ -53,14 +52,17 @@ class TempDir {
 // learn real pieces, and with the punctuation around entities the generator produces.
 
 struct Lexicon {
-  std::vector<std::string> first = {"John", "Anna", "Jürgen", "Zoë", "Łukasz", "José", "Mia",
-                                    "Olivia", "Noah", "Émilie", "Søren", "Ivan", "Aiko", "Björn",
-                                    "Chloé", "Mateo", "Ana-Maria", "O'Neil", "Иван", "Fatima"};
-  std::vector<std::string> last = {"Smith", "Müller", "García", "Nowak", "Dubois", "Kowalski",
-                                   "Rossi", "Öztürk", "Petrov", "Nguyen", "O'Brien", "Schröder",
-                                   "Fernández", "Lefèvre", "Ødegaard", "Петров", "van Dijk"};
-  std::vector<std::string> city = {"Berlin", "München", "Paris", "São Paulo", "Kraków", "Zürich",
-                                   "New York", "Москва", "Göteborg", "Málaga", "Łódź"};
+  std::vector<std::string> first = {"John",  "Anna",      "Jürgen", "Zoë",   "Łukasz",
+                                    "José",  "Mia",       "Olivia", "Noah",  "Émilie",
+                                    "Søren", "Ivan",      "Aiko",   "Björn", "Chloé",
+                                    "Mateo", "Ana-Maria", "O'Neil", "Иван",  "Fatima"};
+  std::vector<std::string> last = {"Smith",    "Müller",   "García",    "Nowak",   "Dubois",
+                                   "Kowalski", "Rossi",    "Öztürk",    "Petrov",  "Nguyen",
+                                   "O'Brien",  "Schröder", "Fernández", "Lefèvre", "Ødegaard",
+                                   "Петров",   "van Dijk"};
+  std::vector<std::string> city = {"Berlin",   "München", "Paris",    "São Paulo",
+                                   "Kraków",   "Zürich",  "New York", "Москва",
+                                   "Göteborg", "Málaga",  "Łódź"};
   std::vector<std::string> domain = {"example.com", "mail.co.uk", "firma.de", "uni-wien.ac.at",
                                      "post.example.org"};
 };
@@ -117,27 +119,28 @@ Sample make_sample(std::mt19937& rng) {
       b.entity(digits(rng, 5), "ZIP").text(").");
       break;
     case 2:
-      b.text("API key: ").entity("sk-proj-" + digits(rng, 4) + "AbX_" + digits(rng, 3) + "qZ",
-                                  "SECURITYTOKEN");
+      b.text("API key: ")
+          .entity("sk-proj-" + digits(rng, 4) + "AbX_" + digits(rng, 3) + "qZ", "SECURITYTOKEN");
       b.text(", password \"").entity("hunter" + digits(rng, 2) + "!", "PASSWORD").text("\"");
       break;
     case 3:
-      b.text("Card: ").entity(digits(rng, 4) + " " + digits(rng, 4) + " " + digits(rng, 4) + " " +
-                                  digits(rng, 4),
-                              "CREDITCARDNUMBER");
+      b.text("Card: ").entity(
+          digits(rng, 4) + " " + digits(rng, 4) + " " + digits(rng, 4) + " " + digits(rng, 4),
+          "CREDITCARDNUMBER");
       b.text(", IBAN ").entity("DE" + digits(rng, 20), "IBAN").text("; born ");
       b.entity(std::to_string(1 + rng() % 28) + "/" + std::to_string(1 + rng() % 12) + "/19" +
                    digits(rng, 2),
                "DATEOFBIRTH");
       break;
     case 4:
-      b.text("See https://").entity("www." + pick(lex.domain) + "/u/" + lower_ascii(last),
-                                    "URL");
+      b.text("See https://").entity("www." + pick(lex.domain) + "/u/" + lower_ascii(last), "URL");
       b.text(" — by @").entity(lower_ascii(first) + "_" + digits(rng, 3), "USERNAME").text(".");
       break;
     case 5:
-      b.text("Dear ").entity(first, "FIRSTNAME").text(",\nyour SSN ").entity(
-          digits(rng, 3) + "-" + digits(rng, 2) + "-" + digits(rng, 4), "SSN");
+      b.text("Dear ")
+          .entity(first, "FIRSTNAME")
+          .text(",\nyour SSN ")
+          .entity(digits(rng, 3) + "-" + digits(rng, 2) + "-" + digits(rng, 4), "SSN");
       b.text(" and passport ").entity("C" + digits(rng, 8), "PASSPORTID").text(" were received.");
       break;
     case 6:
@@ -147,19 +150,21 @@ Sample make_sample(std::mt19937& rng) {
       b.entity("Deutschland", "COUNTRY").text(".");
       break;
     case 7:
-      b.text("Patient ").entity(last, "SURNAME").text(", age ").entity(
-          std::to_string(18 + rng() % 70), "AGE");
-      b.text(", plate ").entity("B-" + std::string(1, static_cast<char>('A' + rng() % 26)) + "K " +
-                                    digits(rng, 4),
-                                "LICENSEPLATENUM");
-      b.text(" — tax no. ").entity(digits(rng, 2) + "/" + digits(rng, 3) + "/" + digits(rng, 5),
-                                   "TAXNUM");
+      b.text("Patient ")
+          .entity(last, "SURNAME")
+          .text(", age ")
+          .entity(std::to_string(18 + rng() % 70), "AGE");
+      b.text(", plate ")
+          .entity(
+              "B-" + std::string(1, static_cast<char>('A' + rng() % 26)) + "K " + digits(rng, 4),
+              "LICENSEPLATENUM");
+      b.text(" — tax no. ")
+          .entity(digits(rng, 2) + "/" + digits(rng, 3) + "/" + digits(rng, 5), "TAXNUM");
       break;
     case 8:
       b.text("Von: ").entity(first, "FIRSTNAME").text(" ").entity(last, "SURNAME").text(" <");
       b.entity(lower_ascii(last) + "@" + pick(lex.domain), "EMAIL").text(">\tTel. ");
-      b.entity("(0" + digits(rng, 3) + ") " + digits(rng, 3) + "-" + digits(rng, 4),
-               "PHONENUMBER");
+      b.entity("(0" + digits(rng, 3) + ") " + digits(rng, 3) + "-" + digits(rng, 4), "PHONENUMBER");
       break;
     default:
       b.text("The meeting with ").entity(pick(lex.first), "FIRSTNAME").text(" from ");
@@ -327,14 +332,16 @@ TEST(TokenizerTest, PunctuationIsAlwaysItsOwnToken) {
 TEST(TokenizerTest, InvalidUtf8ThrowsWithByteOffset) {
   const Tokenizer& tok = trained();
   try {
-    tok.encode("abc\xff" "def");
+    tok.encode(
+        "abc\xff"
+        "def");
     FAIL() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& e) {
     EXPECT_THAT(e.what(), HasSubstr("invalid UTF-8 at byte 3"));
   }
-  EXPECT_THROW(tok.encode("\xc3"), std::invalid_argument);             // truncated
-  EXPECT_THROW(tok.encode("\xed\xa0\x80"), std::invalid_argument);     // surrogate
-  EXPECT_THROW(tok.encode("\xc0\xaf"), std::invalid_argument);         // overlong
+  EXPECT_THROW(tok.encode("\xc3"), std::invalid_argument);          // truncated
+  EXPECT_THROW(tok.encode("\xed\xa0\x80"), std::invalid_argument);  // surrogate
+  EXPECT_THROW(tok.encode("\xc0\xaf"), std::invalid_argument);      // overlong
 }
 
 TEST(TokenizerTest, EncodeForModelAddsSpecialsAndTruncates) {
@@ -372,7 +379,8 @@ TEST(TokenizerTest, UnigramModelTypeWorks) {
   options.model_type = "unigram";
   const auto samples = make_samples(8, 400);
   const Tokenizer tok = Tokenizer::train(texts_of(samples), options);
-  for (const Sample& s : samples) expect_valid_encoding(tok.encode(s.text), s.text, tok.vocab_size());
+  for (const Sample& s : samples)
+    expect_valid_encoding(tok.encode(s.text), s.text, tok.vocab_size());
 }
 
 TEST(TokenizerTest, ChunkCacheIsPerTokenizerAndThreadSafe) {
@@ -495,9 +503,9 @@ std::string write_vocab(const TempDir& dir, const std::string& name,
 }
 
 const std::vector<std::string> kBertLikeVocab = {
-    "[PAD]", "[unused0]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "john", "##son", "smith", "@",
-    ".",     "example",   "com",   "jo",    "##hn",  "un",     "##aff", "##able", "müller", "mu",
-    "##ller", "1",        "##2",   "##3",   "4",     "-",      "hello", "world",  "é",      "e"};
+    "[PAD]",  "[unused0]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "john",  "##son",  "smith",  "@",
+    ".",      "example",   "com",   "jo",    "##hn",  "un",     "##aff", "##able", "müller", "mu",
+    "##ller", "1",         "##2",   "##3",   "4",     "-",      "hello", "world",  "é",      "e"};
 
 TEST(WordPieceTest, GreedyLongestMatchWithOffsets) {
   TempDir dir;
@@ -510,9 +518,9 @@ TEST(WordPieceTest, GreedyLongestMatchWithOffsets) {
   EXPECT_THAT(pieces, ::testing::ElementsAre("john", "##son", "un", "##aff", "##able", "john", "@",
                                              "example", ".", "com"));
   using P = std::pair<int64_t, int64_t>;
-  EXPECT_THAT(enc.offsets, ::testing::ElementsAre(P{0, 4}, P{4, 7}, P{8, 10}, P{10, 13}, P{13, 17},
-                                                  P{19, 23}, P{23, 24}, P{24, 31}, P{31, 32},
-                                                  P{32, 35}));
+  EXPECT_THAT(enc.offsets,
+              ::testing::ElementsAre(P{0, 4}, P{4, 7}, P{8, 10}, P{10, 13}, P{13, 17}, P{19, 23},
+                                     P{23, 24}, P{24, 31}, P{31, 32}, P{32, 35}));
 }
 
 TEST(WordPieceTest, SpecialTokensAreRemappedToFixedIds) {
@@ -625,13 +633,14 @@ Encoding make_encoding(std::vector<std::pair<int64_t, int64_t>> offsets) {
 
 TEST(AlignLabelsTest, BeginInsideOutsideAndSpecials) {
   // "[CLS] John Smith , Berlin [SEP]" with "John Smith" = FIRSTNAME+SURNAME, "Berlin" = CITY
-  const Encoding enc = make_encoding({{-1, -1}, {0, 4}, {5, 8}, {8, 10}, {10, 11}, {12, 18}, {-1, -1}});
+  const Encoding enc =
+      make_encoding({{-1, -1}, {0, 4}, {5, 8}, {8, 10}, {10, 11}, {12, 18}, {-1, -1}});
   const int first = type_of("FIRSTNAME"), last = type_of("SURNAME"), city = type_of("CITY");
   const std::vector<Entity> entities = {{12, 18, city}, {0, 4, first}, {5, 10, last}};
-  EXPECT_EQ(align_labels(enc, entities),
-            (std::vector<int32_t>{kIgnoreLabel, begin_label(first), begin_label(last),
-                                  inside_label(last), kOutsideLabel, begin_label(city),
-                                  kIgnoreLabel}));
+  EXPECT_EQ(
+      align_labels(enc, entities),
+      (std::vector<int32_t>{kIgnoreLabel, begin_label(first), begin_label(last), inside_label(last),
+                            kOutsideLabel, begin_label(city), kIgnoreLabel}));
 }
 
 TEST(AlignLabelsTest, StraddlingTokenGoesToTheMajority) {
@@ -666,8 +675,9 @@ TEST(DecodeLabelsTest, RepairsInvalidBio) {
   const auto got = decode_labels(enc, {0, inside_label(a), inside_label(b), inside_label(b)}, text);
   EXPECT_EQ(got, (std::vector<Entity>{{3, 5, a}, {6, 11, b}}));
   // B-A B-A: two entities; -100 acts as O.
-  EXPECT_EQ(decode_labels(enc, {begin_label(a), begin_label(a), kIgnoreLabel, inside_label(a)}, text),
-            (std::vector<Entity>{{0, 2, a}, {3, 5, a}, {9, 11, a}}));
+  EXPECT_EQ(
+      decode_labels(enc, {begin_label(a), begin_label(a), kIgnoreLabel, inside_label(a)}, text),
+      (std::vector<Entity>{{0, 2, a}, {3, 5, a}, {9, 11, a}}));
 }
 
 TEST(DecodeLabelsTest, TrimsWhitespaceAndSkipsSpecials) {
@@ -676,9 +686,10 @@ TEST(DecodeLabelsTest, TrimsWhitespaceAndSkipsSpecials) {
   const Encoding enc =
       make_encoding({{-1, -1}, {0, 1}, {2, 3}, {3, 7}, {7, 8}, {8, 14}, {14, 15}, {-1, -1}});
   const int street = type_of("STREET");
-  const std::vector<int32_t> labels = {kIgnoreLabel,        0, begin_label(street),
+  const std::vector<int32_t> labels = {kIgnoreLabel,         0,
+                                       begin_label(street),  inside_label(street),
                                        inside_label(street), inside_label(street),
-                                       inside_label(street), inside_label(street), kIgnoreLabel};
+                                       inside_label(street), kIgnoreLabel};
   EXPECT_EQ(decode_labels(enc, labels, text), (std::vector<Entity>{{3, 14, street}}));
   // An entity made only of white space disappears.
   EXPECT_TRUE(decode_labels(make_encoding({{1, 2}}), {begin_label(street)}, "a b").empty());
@@ -785,7 +796,8 @@ TEST(RoundTripTest, GeneratedSamplesComeBackAtLeast995Percent) {
     const RoundTrip r = round_trip(tok, samples);
     const double rate = static_cast<double>(r.exact) / static_cast<double>(r.entities);
     std::string report;
-    for (const auto& [cause, n] : r.causes) report += "  " + cause + ": " + std::to_string(n) + "\n";
+    for (const auto& [cause, n] : r.causes)
+      report += "  " + cause + ": " + std::to_string(n) + "\n";
     for (const auto& ex : r.examples) report += "  e.g. " + ex + "\n";
     std::cout << "[ round trip ] generated " << name << " split: " << r.exact << "/" << r.entities
               << " entities exact (" << 100.0 * rate << "%), "
@@ -933,7 +945,8 @@ TEST(MergeWindowEntitiesTest, EndToEndOverALongText) {
     labels.insert(labels.end(), gold_labels.begin() + static_cast<std::ptrdiff_t>(w.first_token),
                   gold_labels.begin() + static_cast<std::ptrdiff_t>(w.first_token + w.num_tokens));
     labels.push_back(kIgnoreLabel);
-    // A window that starts inside an entity sees I-X first: decoding repairs it into a (cut) entity.
+    // A window that starts inside an entity sees I-X first: decoding repairs it into a (cut)
+    // entity.
     found.push_back(decode_labels(enc, labels, text));
   }
   const auto merged = merge_window_entities(tokens, windows, found);

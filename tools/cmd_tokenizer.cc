@@ -12,11 +12,11 @@ namespace piikit::cli {
 namespace {
 
 struct TokenizerTrainCliOptions {
-  std::vector<std::string> data;   // labeled sample files (any format load_samples reads)
-  std::vector<std::string> text;   // plain text files, one training text per line
-  std::string format = "auto";     // sample format of --data
-  std::string out;                 // output directory
-  TokenizerTrainOptions train;     // vocab size, model type, seed
+  std::vector<std::string> data;  // labeled sample files (any format load_samples reads)
+  std::vector<std::string> text;  // plain text files, one training text per line
+  std::string format = "auto";    // sample format of --data
+  std::string out;                // output directory
+  TokenizerTrainOptions train;    // vocab size, model type, seed
 };
 
 struct TokenizerEncodeCliOptions {
@@ -46,7 +46,8 @@ std::vector<std::string> read_text_file(const std::string& path) {
 
 void run_train(const TokenizerTrainCliOptions& o) {
   if (o.data.empty() && o.text.empty()) {
-    throw std::invalid_argument("tokenizer train: give --data (labeled samples) or --text (plain text)");
+    throw std::invalid_argument(
+        "tokenizer train: give --data (labeled samples) or --text (plain text)");
   }
   std::vector<std::string> texts;
   if (!o.data.empty()) {
@@ -59,7 +60,8 @@ void run_train(const TokenizerTrainCliOptions& o) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   const Tokenizer tokenizer = Tokenizer::train(texts, o.train);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   tokenizer.save(o.out);
   std::cout << "trained " << o.train.model_type << " tokenizer: " << tokenizer.vocab_size()
             << " pieces from " << texts.size() << " texts in " << seconds << " s -> " << o.out
@@ -85,17 +87,20 @@ void run_encode(const TokenizerEncodeCliOptions& o) {
 }  // namespace
 
 void register_tokenizer(CLI::App& app) {
-  auto* cmd = app.add_subcommand("tokenizer", "Train a subword tokenizer, or show how one splits text");
+  auto* cmd =
+      app.add_subcommand("tokenizer", "Train a subword tokenizer, or show how one splits text");
   cmd->require_subcommand(1);
 
   auto train = std::make_shared<TokenizerTrainCliOptions>();
-  auto* t = cmd->add_subcommand("train", "Train a sentencepiece tokenizer and save it in a directory");
+  auto* t =
+      cmd->add_subcommand("train", "Train a sentencepiece tokenizer and save it in a directory");
   t->add_option("--data", train->data, "Labeled sample files (JSONL, Label Studio, privacy-mask)");
   t->add_option("--text", train->text, "Plain text files, one training text per line");
   t->add_option("--format", train->format, "Record format of --data (default: auto)")
       ->check(CLI::IsMember({"auto", "jsonl", "label-studio", "privacy-mask"}));
   t->add_option("--out", train->out, "Output directory (tokenizer.json + spm.model)")->required();
-  t->add_option("--vocab-size", train->train.vocab_size, "Upper bound on the vocabulary (default: 8000)")
+  t->add_option("--vocab-size", train->train.vocab_size,
+                "Upper bound on the vocabulary (default: 8000)")
       ->check(CLI::Range(300, 1 << 20));
   t->add_option("--model-type", train->train.model_type, "sentencepiece model (default: bpe)")
       ->check(CLI::IsMember({"bpe", "unigram"}));
@@ -105,7 +110,8 @@ void register_tokenizer(CLI::App& app) {
   t->callback([train] { run_train(*train); });
 
   auto encode = std::make_shared<TokenizerEncodeCliOptions>();
-  auto* e = cmd->add_subcommand("encode", "Print the tokens of texts: id, piece, code-point span, surface");
+  auto* e = cmd->add_subcommand("encode",
+                                "Print the tokens of texts: id, piece, code-point span, surface");
   e->add_option("--tokenizer", encode->tokenizer, "Tokenizer directory or WordPiece vocab.txt")
       ->required();
   e->add_option("--text", encode->texts, "Text to encode (repeatable)");

@@ -53,8 +53,8 @@ struct WordPieceOptions {
   // Lower-case before lookup. nullopt: detected from the vocabulary (lower-case when no entry
   // outside [brackets] holds an upper-case letter).
   std::optional<bool> lowercase;
-  bool strip_accents = false;          // é -> e before lookup (Latin letters); accents kept by default
-  int max_chars_per_word = 100;        // longer words become one [UNK]
+  bool strip_accents = false;    // é -> e before lookup (Latin letters); accents kept by default
+  int max_chars_per_word = 100;  // longer words become one [UNK]
 };
 
 class Tokenizer {
@@ -67,7 +67,8 @@ class Tokenizer {
   // Trains a sentencepiece model on the texts (e.g. the training split). Deterministic for the
   // same input and options. Throws std::invalid_argument for bad options, invalid UTF-8 (text
   // index and byte offset) or a vocabulary too small for the corpus' characters.
-  static Tokenizer train(const std::vector<std::string>& texts, const TokenizerTrainOptions& options);
+  static Tokenizer train(const std::vector<std::string>& texts,
+                         const TokenizerTrainOptions& options);
   // Loads a tokenizer directory written by save(), or a BERT-style WordPiece vocab.txt (a file).
   // Throws DataError naming the file (and line) on a missing, malformed or unknown input.
   static Tokenizer load(const std::string& path);
@@ -137,7 +138,8 @@ Encoding window_encoding(const Encoding& tokens, const Window& window);
 // so an entity cut by a window edge loses to the same entity seen whole in the next window.
 // `tokens` is the un-specialed encoding the windows index. Throws std::invalid_argument if the
 // two lists differ in size.
-std::vector<Entity> merge_window_entities(const Encoding& tokens, const std::vector<Window>& windows,
+std::vector<Entity> merge_window_entities(const Encoding& tokens,
+                                          const std::vector<Window>& windows,
                                           const std::vector<std::vector<Entity>>& per_window);
 
 }  // namespace piikit
