@@ -15,6 +15,8 @@
 #include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <numeric>
+#include <random>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -227,6 +229,22 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts,
     if (!sentence.empty()) sentences.push_back(std::move(sentence));
   }
   if (sentences.empty()) throw std::invalid_argument("cannot train a tokenizer on an empty corpus");
+  if (options.max_sentences > 0 && sentences.size() > options.max_sentences) {
+    // A seeded partial Fisher-Yates picks the subset; the kept sentences stay in corpus order.
+    std::vector<std::size_t> index(sentences.size());
+    std::iota(index.begin(), index.end(), 0);
+    std::mt19937_64 rng(options.seed);
+    for (std::size_t k = 0; k < options.max_sentences; ++k) {
+      std::uniform_int_distribution<std::size_t> pick(k, index.size() - 1);
+      std::swap(index[k], index[pick(rng)]);
+    }
+    index.resize(options.max_sentences);
+    std::sort(index.begin(), index.end());
+    std::vector<std::string> kept;
+    kept.reserve(index.size());
+    for (std::size_t k : index) kept.push_back(std::move(sentences[k]));
+    sentences = std::move(kept);
+  }
   TextIterator iterator(sentences);
 
   const std::unordered_map<std::string, std::string> args = {
@@ -235,8 +253,8 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts,
       {"hard_vocab_limit", "false"},
       {"character_coverage", std::to_string(options.character_coverage)},
       {"max_sentence_length", std::to_string(2 * kMaxSentenceBytes)},
-      {"input_sentence_size", "2000000"},
-      {"shuffle_input_sentence", "true"},
+      {"input_sentence_size", "0"},  // all of them: subsampled above, deterministically
+      {"shuffle_input_sentence", "false"},
       {"normalization_rule_name", "identity"},
       {"add_dummy_prefix", "false"},
       {"remove_extra_whitespaces", "false"},

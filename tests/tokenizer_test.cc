@@ -371,6 +371,23 @@ TEST(TokenizerTest, TrainingIsDeterministic) {
   const Tokenizer b = Tokenizer::train(texts, options);
   ASSERT_EQ(a.vocab_size(), b.vocab_size());
   for (int32_t id = 0; id < a.vocab_size(); ++id) ASSERT_EQ(a.id_to_piece(id), b.id_to_piece(id));
+  // Subsampling the corpus is seeded: same seed, same model; another seed, another sample.
+  options.max_sentences = 100;
+  const Tokenizer c = Tokenizer::train(texts, options);
+  const Tokenizer d = Tokenizer::train(texts, options);
+  options.seed = 2;
+  const Tokenizer e = Tokenizer::train(texts, options);
+  ASSERT_EQ(c.vocab_size(), d.vocab_size());
+  bool differs_from_e = c.vocab_size() != e.vocab_size();
+  for (int32_t id = 0; id < c.vocab_size(); ++id) {
+    ASSERT_EQ(c.id_to_piece(id), d.id_to_piece(id));
+    if (!differs_from_e && c.id_to_piece(id) != e.id_to_piece(id)) differs_from_e = true;
+  }
+  EXPECT_TRUE(differs_from_e);
+  for (int32_t id = 0; id < a.vocab_size() && id < c.vocab_size(); ++id) {
+    if (a.id_to_piece(id) != c.id_to_piece(id)) return;  // 100 of 400 texts: another model
+  }
+  ADD_FAILURE() << "max_sentences = 100 did not change the model";
 }
 
 TEST(TokenizerTest, UnigramModelTypeWorks) {

@@ -64,8 +64,11 @@ void run_train(const TokenizerTrainCliOptions& o) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   tokenizer.save(o.out);
   std::cout << "trained " << o.train.model_type << " tokenizer: " << tokenizer.vocab_size()
-            << " pieces from " << texts.size() << " texts in " << seconds << " s -> " << o.out
-            << '\n';
+            << " pieces from " << texts.size() << " texts"
+            << (o.train.max_sentences > 0 && texts.size() > o.train.max_sentences
+                    ? " (subsampled to " + std::to_string(o.train.max_sentences) + ")"
+                    : std::string())
+            << " in " << seconds << " s -> " << o.out << '\n';
 }
 
 void run_encode(const TokenizerEncodeCliOptions& o) {
@@ -105,6 +108,8 @@ void register_tokenizer(CLI::App& app) {
   t->add_option("--model-type", train->train.model_type, "sentencepiece model (default: bpe)")
       ->check(CLI::IsMember({"bpe", "unigram"}));
   t->add_option("--seed", train->train.seed, "Random seed (default: 1)");
+  t->add_option("--max-sentences", train->train.max_sentences,
+                "Subsample the corpus to this many texts, seeded (default: 30000; 0 = all)");
   t->add_option("--threads", train->train.num_threads, "Trainer threads (default: 1)")
       ->check(CLI::Range(1, 64));
   t->callback([train] { run_train(*train); });
