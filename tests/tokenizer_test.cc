@@ -188,6 +188,14 @@ std::vector<std::string> texts_of(const std::vector<Sample>& samples) {
   return texts;
 }
 
+std::string write_vocab(const TempDir& dir, const std::string& name,
+                        const std::vector<std::string>& tokens) {
+  std::string content;
+  for (const auto& t : tokens) content += t + "\n";
+  write_file_atomic(dir.path(name), content);
+  return dir.path(name);
+}
+
 // One tokenizer for the suite: training takes about a second.
 const Tokenizer& trained() {
   static const Tokenizer tokenizer = [] {
@@ -207,7 +215,9 @@ void expect_valid_encoding(const Encoding& enc, std::string_view text, int32_t v
   int64_t prev_start = -1;
   for (std::size_t t = 0; t < enc.size(); ++t) {
     const auto [s, e] = enc.offsets[t];
-    EXPECT_GE(enc.ids[t], kNumSpecialIds) << "token " << t << " of \"" << text << "\"";
+    // [UNK] only from WordPiece (sentencepiece spells unknown characters with byte pieces).
+    EXPECT_TRUE(enc.ids[t] >= kNumSpecialIds || enc.ids[t] == kUnkId)
+        << "token " << t << " id " << enc.ids[t] << " of \"" << text << "\"";
     EXPECT_LT(enc.ids[t], vocab_size);
     ASSERT_LE(0, s) << "token " << t;
     ASSERT_LT(s, e) << "token " << t;
@@ -315,6 +325,46 @@ TEST(TokenizerTest, TrickyStringsKeepTheirShapeAndNeverCrash) {
     SCOPED_TRACE(text.substr(0, 60));
     const Encoding enc = tok.encode(text);
     expect_valid_encoding(enc, text, tok.vocab_size());
+  }
+}
+
+// Random valid UTF-8 (code points from every plane, unassigned ones included, surrogates not),
+// through both back ends, then align and decode with random labels: nothing throws or crashes.
+TEST(TokenizerTest, RandomValidUtf8NeverBreaksAnything) {
+  TempDir dir;
+  const Tokenizer wordpiece = Tokenizer::load(write_vocab(dir, "vocab.txt", {"a", "##b", "é"}));
+  std::mt19937 rng(12345);
+  const char32_t pools[][2] = {{0x00, 0x7F},     {0x80, 0x7FF},       {0x800, 0xD7FF},
+                               {0xE000, 0xFFFF}, {0x10000, 0x10FFFF}, {0x300, 0x36F},
+                               {0x2000, 0x206F}, {0x1F300, 0x1FAFF}};
+  for (int round = 0; round < 300; ++round) {
+    std::u32string cps;
+    const int n = static_cast<int>(rng() % 200);
+    for (int i = 0; i < n; ++i) {
+      const auto& pool = pools[rng() % std::size(pools)];
+      cps.push_back(pool[0] + static_cast<char32_t>(rng() % (pool[1] - pool[0] + 1)));
+    }
+    const std::string text = utf8_encode(cps);
+    ASSERT_TRUE(is_valid_utf8(text));
+    for (const Tokenizer* tok : {&trained(), &wordpiece}) {
+      const Encoding enc = tok->encode_for_model(text, 1 << 20);
+      Encoding plain = enc;
+      plain.ids.erase(plain.ids.begin());
+      plain.ids.pop_back();
+      plain.offsets.erase(plain.offsets.begin());
+      plain.offsets.pop_back();
+      expect_valid_encoding(plain, text, tok->vocab_size());
+      std::vector<int32_t> labels(enc.size());
+      for (auto& l : labels) l = static_cast<int32_t>(rng() % (kNumLabels + 1)) - 1;  // -1 -> O
+      for (auto& l : labels) l = l < 0 ? kIgnoreLabel : l;
+      const auto spans = decode_labels(enc, labels, text);
+      for (const Entity& e : spans) {
+        ASSERT_LT(e.start, e.end);
+        ASSERT_LE(e.end, static_cast<int64_t>(cps.size()));
+      }
+      // Spans decoded from any labels align back without error.
+      EXPECT_NO_THROW(align_labels(enc, spans));
+    }
   }
 }
 
@@ -510,14 +560,6 @@ TEST(TokenizerTest, LoadErrorsNameTheFile) {
 
 // ---------------------------------------------------------------------------------------------
 // WordPiece
-
-std::string write_vocab(const TempDir& dir, const std::string& name,
-                        const std::vector<std::string>& tokens) {
-  std::string content;
-  for (const auto& t : tokens) content += t + "\n";
-  write_file_atomic(dir.path(name), content);
-  return dir.path(name);
-}
 
 const std::vector<std::string> kBertLikeVocab = {
     "[PAD]",  "[unused0]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "john",  "##son",  "smith",  "@",
