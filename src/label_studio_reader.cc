@@ -62,7 +62,8 @@ Span anchor(int64_t start, int64_t end, const std::optional<std::string>& text,
   if (!text->empty()) {
     std::string_view all = index.text();
     std::optional<Span> best;
-    for (std::size_t pos = all.find(*text); pos != std::string_view::npos; pos = all.find(*text, pos + 1)) {
+    for (std::size_t pos = all.find(*text); pos != std::string_view::npos;
+         pos = all.find(*text, pos + 1)) {
       Span s{index.cp_from_byte(pos), index.cp_from_byte(pos + text->size())};
       if (!best || std::llabs(s.start - start) < std::llabs(best->start - start)) best = s;
     }
@@ -71,11 +72,12 @@ Span anchor(int64_t start, int64_t end, const std::optional<std::string>& text,
       return *best;
     }
   }
-  std::string shown = in_range(start, end) ? quote(index.slice(start, end)) : std::string("(out of range)");
-  throw RecordError("span text mismatch",
-                    path + ".text: " + quote(*text) + " does not match the text at [" +
-                        std::to_string(start) + "," + std::to_string(end) + "): " + shown +
-                        " and does not occur in the text");
+  std::string shown =
+      in_range(start, end) ? quote(index.slice(start, end)) : std::string("(out of range)");
+  throw RecordError("span text mismatch", path + ".text: " + quote(*text) +
+                                              " does not match the text at [" +
+                                              std::to_string(start) + "," + std::to_string(end) +
+                                              "): " + shown + " and does not occur in the text");
 }
 
 // Union-find over result item indices.
@@ -99,9 +101,11 @@ std::optional<Sample> parse_label_studio_task(const Json& task, RecordContext& c
   require_object(data, "data");
   sample.text = require_string(require_field(data, "text", "data.text"), "data.text");
   require_valid_utf8(sample.text, "data.text");
-  for (auto [key, field] : {std::pair{"language", &sample.language}, std::pair{"country", &sample.country}}) {
+  for (auto [key, field] :
+       {std::pair{"language", &sample.language}, std::pair{"country", &sample.country}}) {
     auto it = data.find(key);
-    if (it != data.end() && !it->is_null()) *field = require_string(*it, std::string("data.") + key);
+    if (it != data.end() && !it->is_null())
+      *field = require_string(*it, std::string("data.") + key);
   }
 
   // Which result list: annotations[0], completions[0] (old exports), predictions[0].
@@ -123,9 +127,9 @@ std::optional<Sample> parse_label_studio_task(const Json& task, RecordContext& c
 
   TextIndex index(sample.text);
   const std::size_t n = result->size();
-  std::vector<std::optional<Span>> spans(n);  // every labelled span, PII or marker
-  std::vector<int> types(n, -1);              // PII type of a kept entity span
-  std::map<std::string, std::size_t> by_id;   // result item id -> index
+  std::vector<std::optional<Span>> spans(n);                   // every labelled span, PII or marker
+  std::vector<int> types(n, -1);                               // PII type of a kept entity span
+  std::map<std::string, std::size_t> by_id;                    // result item id -> index
   std::vector<std::pair<std::size_t, std::string>> relations;  // relation item index
   std::vector<PlacedEntity> placed;
   for (std::size_t i = 0; i < n; ++i) {
@@ -167,7 +171,7 @@ std::optional<Sample> parse_label_studio_task(const Json& task, RecordContext& c
       continue;
     }
     types[i] = *pii;
-    placed.push_back({{span.start, span.end, *pii}, path});
+    placed.push_back({{span.start, span.end, *pii}, rpath, i});
   }
   sample.entities = finalize_entities(std::move(placed), index, ctx);
 
@@ -206,9 +210,10 @@ std::optional<Sample> parse_label_studio_task(const Json& task, RecordContext& c
       c.mentions.erase(std::unique(c.mentions.begin(), c.mentions.end()), c.mentions.end());
       if (c.mentions.size() >= 2) sample.coref.push_back(std::move(c));
     }
-    std::sort(sample.coref.begin(), sample.coref.end(), [](const CorefCluster& a, const CorefCluster& b) {
-      return a.mentions.front().start < b.mentions.front().start;
-    });
+    std::sort(sample.coref.begin(), sample.coref.end(),
+              [](const CorefCluster& a, const CorefCluster& b) {
+                return a.mentions.front().start < b.mentions.front().start;
+              });
   }
   return sample;
 }

@@ -87,8 +87,8 @@ std::string json_error_text(const Json::parse_error& e, bool keep_line) {
 }
 
 // One record per line.
-std::vector<Sample> read_lines(std::istream& in, const std::string& source,
-                               SampleFormat format, const ReadOptions& options, SkipReport* report_out) {
+std::vector<Sample> read_lines(std::istream& in, const std::string& source, SampleFormat format,
+                               const ReadOptions& options, SkipReport* report_out) {
   SkipReport local;
   SkipReport& report = report_out ? *report_out : local;
   std::vector<Sample> out;
@@ -179,7 +179,8 @@ std::vector<Sample> read_document(std::string_view text, const std::string& sour
 }
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::vector<Sample> load_file(const std::string& path, const ReadOptions& options,
@@ -263,7 +264,8 @@ std::string format_skip_report(const SkipReport& report) {
     if (counts.empty()) return;
     out += std::string(title) + ": " + std::to_string(total(counts)) + "\n";
     std::vector<std::pair<std::string, std::size_t>> rows(counts.begin(), counts.end());
-    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
     for (const auto& [reason, n] : rows) {
       out += "  " + reason + ": " + std::to_string(n);
       if (auto it = report.first_seen.find(reason); it != report.first_seen.end()) {
@@ -282,7 +284,8 @@ std::string format_skip_report(const SkipReport& report) {
 
 std::vector<Sample> read_jsonl(std::istream& in, const std::string& source,
                                const ReadOptions& options, SkipReport* report) {
-  SampleFormat format = options.format == SampleFormat::kAuto ? SampleFormat::kJsonl : options.format;
+  SampleFormat format =
+      options.format == SampleFormat::kAuto ? SampleFormat::kJsonl : options.format;
   return read_lines(in, source, format, options, report);
 }
 
@@ -323,7 +326,8 @@ std::vector<Sample> load_samples(const std::vector<std::string>& paths, const Re
       }
       std::sort(files.begin(), files.end());
       ReadOptions dir_options = options;
-      if (dir_options.format == SampleFormat::kAuto) dir_options.format = SampleFormat::kLabelStudio;
+      if (dir_options.format == SampleFormat::kAuto)
+        dir_options.format = SampleFormat::kLabelStudio;
       for (const auto& file : files) {
         auto samples = load_file(file, dir_options, report);
         part.insert(part.end(), std::make_move_iterator(samples.begin()),
@@ -332,7 +336,8 @@ std::vector<Sample> load_samples(const std::vector<std::string>& paths, const Re
     } else {
       part = load_file(path, options, report);
     }
-    out.insert(out.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    out.insert(out.end(), std::make_move_iterator(part.begin()),
+               std::make_move_iterator(part.end()));
   }
   if (out.empty()) {
     std::string why;
@@ -340,7 +345,9 @@ std::vector<Sample> load_samples(const std::vector<std::string>& paths, const Re
     for (const auto& [reason, n] : report.samples_skipped) {
       if (n > most) most = n, why = reason;
     }
-    std::string src = paths.size() == 1 ? paths[0] : paths[0] + " (and " + std::to_string(paths.size() - 1) + " more)";
+    std::string src = paths.size() == 1
+                          ? paths[0]
+                          : paths[0] + " (and " + std::to_string(paths.size() - 1) + " more)";
     throw DataError(src, 0,
                     "no samples left: all " + std::to_string(report.total_samples_skipped()) +
                         " records were skipped" + (why.empty() ? "" : " (mostly: " + why + ")"));
@@ -362,7 +369,8 @@ std::string to_jsonl(const Sample& sample) {
   auto entities = nlohmann::ordered_json::array();
   for (const auto& e : sample.entities) {
     if (e.type < 0 || e.type >= kNumTypes) {
-      throw DataError("sample " + sample.id, 0, "entity type " + std::to_string(e.type) + " out of range");
+      throw DataError("sample " + sample.id, 0,
+                      "entity type " + std::to_string(e.type) + " out of range");
     }
     nlohmann::ordered_json ej;
     ej["start"] = e.start;
@@ -414,9 +422,12 @@ std::vector<std::size_t> array_element_lines(std::string_view text) {
   for (char c : text) {
     if (c == '\n') ++line;
     if (in_string) {
-      if (escape) escape = false;
-      else if (c == '\\') escape = true;
-      else if (c == '"') in_string = false;
+      if (escape)
+        escape = false;
+      else if (c == '\\')
+        escape = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;

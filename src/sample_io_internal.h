@@ -40,7 +40,7 @@ class RecordError : public std::exception {
 // to the SkipReport only when the record is accepted, so a skipped record counts once.
 struct RecordContext {
   const ReadOptions& options;
-  std::string default_id;  // id for records without one
+  std::string default_id;             // id for records without one
   std::vector<std::string> dropped;   // entity drop reasons
   std::vector<std::string> adjusted;  // entity repair reasons
 };
@@ -91,10 +91,13 @@ std::string quote(std::string_view text);
 void check_span(int64_t start, int64_t end, const TextIndex& index, const std::string& path,
                 const std::string& label);
 
-// An entity candidate with the field path it came from (for overlap messages).
+// An entity candidate and where it came from: element `index` of the list at field path `list`
+// ("entities", "annotations[0].result"). The path string is only built for error messages.
 struct PlacedEntity {
   Entity entity;
-  std::string path;
+  std::string_view list;  // must outlive finalize_entities
+  std::size_t index = 0;
+  std::string path() const { return std::string(list) + "[" + std::to_string(index) + "]"; }
 };
 // Sorts by (start, end), drops exact duplicates (counted), and throws RecordError
 // ("overlapping spans") naming both fields when two spans overlap.

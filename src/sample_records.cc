@@ -74,7 +74,8 @@ int optional_type(const Json& object, const char* key, const std::string& path) 
 }
 
 void read_language_country(const Json& record, Sample& sample) {
-  for (auto [key, field] : {std::pair{"language", &sample.language}, std::pair{"country", &sample.country}}) {
+  for (auto [key, field] :
+       {std::pair{"language", &sample.language}, std::pair{"country", &sample.country}}) {
     auto it = record.find(key);
     if (it != record.end() && !it->is_null()) *field = require_string(*it, key);
   }
@@ -146,8 +147,9 @@ std::optional<std::string> optional_id(const Json& object, const char* key) {
   if (it == object.end() || it->is_null()) return std::nullopt;
   if (it->is_string()) return it->get<std::string>();
   if (it->is_number_integer()) return it->dump();
-  throw RecordError("wrong field type", std::string(key) + ": expected a string or integer, found " +
-                                            std::string(it->type_name()));
+  throw RecordError(
+      "wrong field type",
+      std::string(key) + ": expected a string or integer, found " + std::string(it->type_name()));
 }
 
 void require_valid_utf8(std::string_view s, const std::string& path) {
@@ -172,12 +174,18 @@ void require_array(const Json& value, const std::string& path) {
 }
 
 std::optional<int> resolve_label(std::string_view label) {
+  // Exact spellings first (the common case, no allocation), then ASCII case-folded.
+  std::string_view bare = label;
+  if (bare.size() > 2 && (bare[0] == 'B' || bare[0] == 'I') && bare[1] == '-')
+    bare.remove_prefix(2);
+  if (auto type = type_from_name(bare)) return type;
   std::string upper(label);
   for (char& c : upper) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
-  std::string_view bare = upper;
-  if (bare.size() > 2 && (bare[0] == 'B' || bare[0] == 'I') && bare[1] == '-') bare.remove_prefix(2);
+  bare = upper;
+  if (bare.size() > 2 && (bare[0] == 'B' || bare[0] == 'I') && bare[1] == '-')
+    bare.remove_prefix(2);
   return type_from_name(bare);
 }
 
@@ -189,7 +197,7 @@ void unknown_label(RecordContext& ctx, const std::string& label, const std::stri
   throw RecordError("unknown label",
                     path + ": unknown label " + Json(label).dump() +
                         " (expected one of the 26 types, bare or B-/I- prefixed, e.g. \"EMAIL\" "
-                        "or \"B-EMAIL\"; unknown labels are skipped unless --strict)");
+                        "or \"B-EMAIL\")");
 }
 
 std::string quote(std::string_view text) {
@@ -235,12 +243,11 @@ std::vector<Entity> finalize_entities(std::vector<PlacedEntity> placed, const Te
     if (widest && p.entity.start < widest->entity.end) {
       const Entity& a = p.entity;
       const Entity& b = widest->entity;
-      throw RecordError(
-          "overlapping spans",
-          p.path + ": span " + span_str(a.start, a.end) + " " + quote(index.slice(a.start, a.end)) +
-              " (" + type_label(a.type) + ") overlaps " + widest->path + " " +
-              span_str(b.start, b.end) + " " + quote(index.slice(b.start, b.end)) + " (" +
-              type_label(b.type) + ")");
+      throw RecordError("overlapping spans",
+                        p.path() + ": span " + span_str(a.start, a.end) + " " +
+                            quote(index.slice(a.start, a.end)) + " (" + type_label(a.type) +
+                            ") overlaps " + widest->path() + " " + span_str(b.start, b.end) + " " +
+                            quote(index.slice(b.start, b.end)) + " (" + type_label(b.type) + ")");
     }
     out.push_back(p.entity);
     if (!widest || p.entity.end > widest->entity.end) widest = &p;
@@ -264,24 +271,46 @@ Sample parse_jsonl_record(const Json& record, RecordContext& ctx) {
   sample.text = require_string(require_field(record, "text", "text"), "text");
   require_valid_utf8(sample.text, "text");
   read_language_country(record, sample);
-  const Json& entities = record.contains("entities") && !record["entities"].is_null()
-                             ? record["entities"]
-                             : throw RecordError("missing field",
-                                                 "entities: missing (use [] for a sample without PII)");
+  const Json& entities =
+      record.contains("entities") && !record["entities"].is_null()
+          ? record["entities"]
+          : throw RecordError("missing field",
+                              "entities: missing (use [] for a sample without PII)");
   require_array(entities, "entities");
   TextIndex index(sample.text);
   std::vector<PlacedEntity> placed;
   placed.reserve(entities.size());
   for (std::size_t k = 0; k < entities.size(); ++k) {
-    std::string path = "entities[" + std::to_string(k) + "]";
     const Json& e = entities[k];
+    // Fast path for the common well-formed entity: no field-path strings are built.
+    if (e.is_object()) {
+      auto label_it = e.find("label"), start_it = e.find("start"), end_it = e.find("end");
+      auto text_it = e.find("text");
+      if (label_it != e.end() && label_it->is_string() && start_it != e.end() &&
+          start_it->is_number_integer() && end_it != e.end() && end_it->is_number_integer() &&
+          (text_it == e.end() || text_it->is_string())) {
+        // Values past INT64_MAX wrap negative here and fail the range check below.
+        int64_t start = start_it->get<int64_t>(), end = end_it->get<int64_t>();
+        const auto& label = label_it->get_ref<const std::string&>();
+        auto type = resolve_label(label);
+        if (start >= 0 && start < end && end <= index.size() && type &&
+            (text_it == e.end() ||
+             text_it->get_ref<const std::string&>() == index.slice(start, end))) {
+          placed.push_back({{start, end, *type}, "entities", k});
+          continue;
+        }
+      }
+    }
+    // Slow path: the same checks, with field paths in the messages.
+    std::string path = "entities[" + std::to_string(k) + "]";
     require_object(e, path);
     std::string label = require_string(require_field(e, "label", path + ".label"), path + ".label");
     int64_t start = require_int(require_field(e, "start", path + ".start"), path + ".start");
     int64_t end = require_int(require_field(e, "end", path + ".end"), path + ".end");
     auto text_it = e.find("text");
     std::optional<std::string> span_text;
-    if (text_it != e.end() && !text_it->is_null()) span_text = require_string(*text_it, path + ".text");
+    if (text_it != e.end() && !text_it->is_null())
+      span_text = require_string(*text_it, path + ".text");
     try {
       check_span(start, end, index, path, label);
     } catch (const RecordError& err) {
@@ -299,7 +328,7 @@ Sample parse_jsonl_record(const Json& record, RecordContext& ctx) {
       unknown_label(ctx, label, path + ".label");
       continue;
     }
-    placed.push_back({{start, end, *type}, path});
+    placed.push_back({{start, end, *type}, "entities", k});
   }
   sample.entities = finalize_entities(std::move(placed), index, ctx);
   if (auto it = record.find("coref"); it != record.end() && !it->is_null()) {
@@ -358,7 +387,8 @@ Sample parse_privacy_mask_record(const Json& record, RecordContext& ctx) {
   Sample sample;
   sample.id = optional_id(record, "id").value_or(ctx.default_id);
   // "source_text" is the field name in some published privacy-mask data sets.
-  const char* text_key = record.contains("text") || !record.contains("source_text") ? "text" : "source_text";
+  const char* text_key =
+      record.contains("text") || !record.contains("source_text") ? "text" : "source_text";
   sample.text = require_string(require_field(record, text_key, text_key), text_key);
   require_valid_utf8(sample.text, text_key);
   read_language_country(record, sample);
@@ -370,8 +400,10 @@ Sample parse_privacy_mask_record(const Json& record, RecordContext& ctx) {
   for (std::size_t k = 0; k < mask.size(); ++k) {
     std::string path = "privacy_mask[" + std::to_string(k) + "]";
     require_object(mask[k], path);
-    std::string value = require_string(require_field(mask[k], "value", path + ".value"), path + ".value");
-    std::string label = require_string(require_field(mask[k], "label", path + ".label"), path + ".label");
+    std::string value =
+        require_string(require_field(mask[k], "value", path + ".value"), path + ".value");
+    std::string label =
+        require_string(require_field(mask[k], "label", path + ".label"), path + ".label");
     if (value.empty()) throw RecordError("empty or reversed span", path + ".value: empty string");
     auto type = resolve_label(label);
     if (!type) {
@@ -387,9 +419,10 @@ Sample parse_privacy_mask_record(const Json& record, RecordContext& ctx) {
   }
   // Longest occurrences win; an occurrence inside or across an accepted one is dropped. Equal
   // spans with equal types are the same entity listed twice (normal in this form).
-  std::stable_sort(occurrences.begin(), occurrences.end(), [](const Occurrence& a, const Occurrence& b) {
-    return (a.end - a.begin) > (b.end - b.begin);
-  });
+  std::stable_sort(occurrences.begin(), occurrences.end(),
+                   [](const Occurrence& a, const Occurrence& b) {
+                     return (a.end - a.begin) > (b.end - b.begin);
+                   });
   std::map<std::size_t, const Occurrence*> accepted;  // begin byte -> occurrence
   for (const auto& occ : occurrences) {
     auto next = accepted.lower_bound(occ.begin);
@@ -401,13 +434,15 @@ Sample parse_privacy_mask_record(const Json& record, RecordContext& ctx) {
     if (!clash) {
       accepted.emplace(occ.begin, &occ);
     } else if (clash->begin == occ.begin && clash->end == occ.end) {
-      if (clash->type != occ.type) ctx.dropped.push_back("privacy-mask: value listed with two labels");
+      if (clash->type != occ.type)
+        ctx.dropped.push_back("privacy-mask: value listed with two labels");
     } else {
       ctx.dropped.push_back("privacy-mask: occurrence overlaps a longer value");
     }
   }
   for (const auto& [begin, occ] : accepted) {
-    sample.entities.push_back({index.cp_from_byte(occ->begin), index.cp_from_byte(occ->end), occ->type});
+    sample.entities.push_back(
+        {index.cp_from_byte(occ->begin), index.cp_from_byte(occ->end), occ->type});
   }
 
   if (auto it = record.find("coreferences"); it != record.end() && !it->is_null()) {
@@ -431,7 +466,8 @@ Sample parse_privacy_mask_record(const Json& record, RecordContext& ctx) {
             throw RecordError("value not found in text",
                               mpath + ": " + quote(value) + " does not occur in the text");
           }
-          for (auto [b, e] : found) out.mentions.push_back({index.cp_from_byte(b), index.cp_from_byte(e)});
+          for (auto [b, e] : found)
+            out.mentions.push_back({index.cp_from_byte(b), index.cp_from_byte(e)});
         } else {
           out.mentions.push_back(parse_mention(mentions[m], index, mpath));
         }

@@ -1,8 +1,9 @@
 #include "piikit/stats.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "piikit/utf8.h"
@@ -39,7 +40,8 @@ nlohmann::ordered_json distribution_json(const Distribution& d) {
 nlohmann::ordered_json counts_json(const std::map<std::string, std::size_t>& m) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   std::vector<std::pair<std::string, std::size_t>> rows(m.begin(), m.end());
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [k, v] : rows) j[k] = v;
   return j;
 }
@@ -54,7 +56,8 @@ double DatasetStats::share(int type) const {
 int DatasetStats::most_frequent_type() const {
   int best = -1;
   for (int t = 0; t < kNumTypes; ++t) {
-    if (entities_per_type[t] > 0 && (best < 0 || entities_per_type[t] > entities_per_type[best])) best = t;
+    if (entities_per_type[t] > 0 && (best < 0 || entities_per_type[t] > entities_per_type[best]))
+      best = t;
   }
   return best;
 }
@@ -62,7 +65,8 @@ int DatasetStats::most_frequent_type() const {
 int DatasetStats::least_frequent_type() const {
   int best = -1;
   for (int t = 0; t < kNumTypes; ++t) {
-    if (entities_per_type[t] > 0 && (best < 0 || entities_per_type[t] < entities_per_type[best])) best = t;
+    if (entities_per_type[t] > 0 && (best < 0 || entities_per_type[t] < entities_per_type[best]))
+      best = t;
   }
   return best;
 }
@@ -117,9 +121,8 @@ std::string to_table(const DatasetStats& s) {
   out += fmt::format("  {:<18} {:>9} {:>7}\n", "type", "count", "share");
   std::vector<int> order;
   for (int t = 0; t < kNumTypes; ++t) order.push_back(t);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    return s.entities_per_type[a] > s.entities_per_type[b];
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return s.entities_per_type[a] > s.entities_per_type[b]; });
   for (int t : order) {
     out += fmt::format("  {:<18} {:>9} {:>6.2f}%\n", type_name(t), s.entities_per_type[t],
                        100.0 * s.share(t));
@@ -140,8 +143,8 @@ std::string to_table(const DatasetStats& s) {
     out += fmt::format("types with no entity:     {} ({})\n", absent.size(), names);
   }
   auto dist = [&](const char* title, const Distribution& d) {
-    out += fmt::format("{:<26}mean {:.2f}, min {}, median {}, p95 {}, max {}\n", title, d.mean, d.min,
-                       d.median, d.p95, d.max);
+    out += fmt::format("{:<26}mean {:.2f}, min {}, median {}, p95 {}, max {}\n", title, d.mean,
+                       d.min, d.median, d.p95, d.max);
   };
   dist("entities per sample:", s.entities_per_sample);
   dist("text length (code pts):", s.text_length);
@@ -166,14 +169,18 @@ std::string to_json(const DatasetStats& s) {
   j["coref_clusters"] = s.coref_clusters;
   auto per_type = nlohmann::ordered_json::array();
   for (int t = 0; t < kNumTypes; ++t) {
-    per_type.push_back({{"type", type_name(t)}, {"count", s.entities_per_type[t]}, {"share", s.share(t)}});
+    per_type.push_back(
+        {{"type", type_name(t)}, {"count", s.entities_per_type[t]}, {"share", s.share(t)}});
   }
   j["per_type"] = std::move(per_type);
   int hi = s.most_frequent_type(), lo = s.least_frequent_type();
   nlohmann::ordered_json imbalance;
-  imbalance["ratio"] = hi < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.imbalance_ratio());
-  imbalance["most_frequent"] = hi < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(type_name(hi));
-  imbalance["least_frequent"] = lo < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(type_name(lo));
+  imbalance["ratio"] =
+      hi < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.imbalance_ratio());
+  imbalance["most_frequent"] =
+      hi < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(type_name(hi));
+  imbalance["least_frequent"] =
+      lo < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(type_name(lo));
   auto absent = nlohmann::ordered_json::array();
   for (int t : s.absent_types()) absent.push_back(type_name(t));
   imbalance["absent_types"] = std::move(absent);

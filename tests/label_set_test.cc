@@ -17,16 +17,18 @@ using ::testing::StartsWith;
 
 TEST(LabelSetTest, TypesInFixedOrder) {
   ASSERT_EQ(pii_types().size(), 26u);
-  const char* expected[] = {"SURNAME", "FIRSTNAME", "BUILDINGNUM", "DATEOFBIRTH", "EMAIL",
-                            "PHONENUMBER", "CITY", "URL", "COMPANYNAME", "STATE", "ZIP",
-                            "STREET", "COUNTRY", "SSN", "DRIVERLICENSENUM", "PASSPORTID",
-                            "NATIONALID", "IDCARDNUM", "TAXNUM", "LICENSEPLATENUM", "PASSWORD",
-                            "IBAN", "AGE", "SECURITYTOKEN", "CREDITCARDNUMBER", "USERNAME"};
+  const char* expected[] = {
+      "SURNAME",     "FIRSTNAME",  "BUILDINGNUM", "DATEOFBIRTH",   "EMAIL",
+      "PHONENUMBER", "CITY",       "URL",         "COMPANYNAME",   "STATE",
+      "ZIP",         "STREET",     "COUNTRY",     "SSN",           "DRIVERLICENSENUM",
+      "PASSPORTID",  "NATIONALID", "IDCARDNUM",   "TAXNUM",        "LICENSEPLATENUM",
+      "PASSWORD",    "IBAN",       "AGE",         "SECURITYTOKEN", "CREDITCARDNUMBER",
+      "USERNAME"};
   for (int i = 0; i < kNumTypes; ++i) {
     EXPECT_EQ(type_name(i), expected[i]) << i;
     EXPECT_EQ(type_from_name(expected[i]), i) << expected[i];
   }
-  EXPECT_EQ(type_info(0).chance, 0.5);   // names are drawn more often
+  EXPECT_EQ(type_info(0).chance, 0.5);  // names are drawn more often
   EXPECT_EQ(type_info(4).chance, 0.1);
   EXPECT_TRUE(type_info(type_from_name("ZIP").value()).address);
   EXPECT_FALSE(type_info(type_from_name("EMAIL").value()).address);
@@ -68,7 +70,8 @@ TEST(LabelSetTest, NamesRoundTripAndRejectJunk) {
     EXPECT_EQ(label_from_name(name), id) << name;
   }
   EXPECT_EQ(names.size(), 53u);
-  for (const char* bad : {"", "B-", "I-", "X-EMAIL", "BEMAIL", "B_EMAIL", "b-EMAIL", "B-email", "EMAIL", "o"}) {
+  for (const char* bad :
+       {"", "B-", "I-", "X-EMAIL", "BEMAIL", "B_EMAIL", "b-EMAIL", "B-email", "EMAIL", "o"}) {
     EXPECT_FALSE(label_from_name(bad)) << bad;
   }
   EXPECT_THROW(label_name(-1), std::out_of_range);
@@ -127,7 +130,9 @@ TEST_F(LabelMappingsTest, RoundTrip) {
   }
   // The written text is stable (other tools diff it).
   EXPECT_EQ(read_file(path_), label_mappings_json());
-  EXPECT_EQ(label_mappings_json().rfind("{\n  \"pii\": {\n    \"label2id\": {\n      \"O\": 0,\n", 0), 0u);
+  EXPECT_EQ(
+      label_mappings_json().rfind("{\n  \"pii\": {\n    \"label2id\": {\n      \"O\": 0,\n", 0),
+      0u);
 }
 
 TEST_F(LabelMappingsTest, Errors) {

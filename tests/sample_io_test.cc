@@ -75,8 +75,7 @@ TEST(SampleIoJsonlTest, ReadsValidFileWithCodePointOffsets) {
   EXPECT_EQ(span_text(emoji, emoji.entities[0]), "Anna");
   ASSERT_EQ(emoji.coref.size(), 1u);
   EXPECT_EQ(emoji.coref[0].type, T("SURNAME"));
-  EXPECT_EQ(emoji.coref[0].mentions,
-            (std::vector<Mention>{{8, 18}, {40, 43}, {49, 57}}));
+  EXPECT_EQ(emoji.coref[0].mentions, (std::vector<Mention>{{8, 18}, {40, 43}, {49, 57}}));
 
   EXPECT_TRUE(samples[2].entities.empty());  // a negative sample is valid
 
@@ -94,13 +93,14 @@ TEST(SampleIoJsonlTest, BareAndBioPrefixedLabelsAreTheSameType) {
       R"({"id":"b","text":"x@y.z 1","entities":[{"start":0,"end":5,"label":"EMAIL"},{"start":6,"end":7,"label":"age"}]})");
   ASSERT_EQ(samples.size(), 2u);
   EXPECT_EQ(samples[0].entities, samples[1].entities);
-  EXPECT_EQ(samples[0].entities[0].type, 4);   // EMAIL: type 4, labels B=9, I=10
+  EXPECT_EQ(samples[0].entities[0].type, 4);  // EMAIL: type 4, labels B=9, I=10
   EXPECT_EQ(begin_label(samples[0].entities[0].type), 9);
   EXPECT_EQ(samples[0].entities[1].type, 22);  // AGE
 }
 
 TEST(SampleIoJsonlTest, HandlesCrlfBomAndMissingId) {
-  auto samples = jsonl("\xEF\xBB\xBF{\"text\":\"Hi\",\"entities\":[]}\r\n\r\n{\"text\":\"Yo\",\"entities\":[]}\r\n");
+  auto samples = jsonl(
+      "\xEF\xBB\xBF{\"text\":\"Hi\",\"entities\":[]}\r\n\r\n{\"text\":\"Yo\",\"entities\":[]}\r\n");
   ASSERT_EQ(samples.size(), 2u);
   EXPECT_EQ(samples[0].id, "t-1");  // <file stem>-<line>
   EXPECT_EQ(samples[1].id, "t-3");
@@ -122,10 +122,11 @@ TEST(SampleIoJsonlTest, WriterOutputIsExact) {
   s.entities = {{0, 5, T("FIRSTNAME")}, {8, 14, T("SURNAME")}};
   s.coref = {{{{0, 5}, {8, 14}}, T("SURNAME")}};
   s.language = "cs";
-  EXPECT_EQ(to_jsonl(s),
-            R"({"id":"s1","text":"Šárka 😀 Ottová","entities":[{"start":0,"end":5,"label":"FIRSTNAME","text":"Šárka"},)"
-            R"({"start":8,"end":14,"label":"SURNAME","text":"Ottová"}],"coref":[{"mentions":[{"start":0,"end":5,"text":"Šárka"},)"
-            R"({"start":8,"end":14,"text":"Ottová"}],"type":"SURNAME"}],"language":"cs"})");
+  EXPECT_EQ(
+      to_jsonl(s),
+      R"({"id":"s1","text":"Šárka 😀 Ottová","entities":[{"start":0,"end":5,"label":"FIRSTNAME","text":"Šárka"},)"
+      R"({"start":8,"end":14,"label":"SURNAME","text":"Ottová"}],"coref":[{"mentions":[{"start":0,"end":5,"text":"Šárka"},)"
+      R"({"start":8,"end":14,"text":"Ottová"}],"type":"SURNAME"}],"language":"cs"})");
 }
 
 TEST(SampleIoJsonlTest, WriterRejectsBadSamples) {
@@ -159,8 +160,12 @@ struct ErrorCase {
 
 TEST(SampleIoJsonlTest, ErrorsNameFileLineAndField) {
   const ErrorCase cases[] = {
-      {"missing text", "\n" R"({"id":"a","entities":[]})", "t.jsonl:2: text: missing"},
-      {"text type", R"({"text":5,"entities":[]})", "t.jsonl:1: text: expected a string, found number"},
+      {"missing text",
+       "\n"
+       R"({"id":"a","entities":[]})",
+       "t.jsonl:2: text: missing"},
+      {"text type", R"({"text":5,"entities":[]})",
+       "t.jsonl:1: text: expected a string, found number"},
       {"missing entities", R"({"text":"a"})",
        "t.jsonl:1: entities: missing (use [] for a sample without PII)"},
       {"entities type", R"({"text":"a","entities":{}})",
@@ -184,22 +189,30 @@ TEST(SampleIoJsonlTest, ErrorsNameFileLineAndField) {
        "t.jsonl:1: entities[0]: span [2,1) is reversed (start > end) (label \"EMAIL\")"},
       {"empty span", R"({"text":"abc","entities":[{"start":1,"end":1,"label":"EMAIL"}]})",
        "t.jsonl:1: entities[0]: span [1,1) is empty (label \"EMAIL\")"},
-      {"text mismatch", R"({"text":"Anne says hi","entities":[{"start":0,"end":4,"label":"FIRSTNAME","text":"Anna"}]})",
+      {"text mismatch",
+       R"({"text":"Anne says hi","entities":[{"start":0,"end":4,"label":"FIRSTNAME","text":"Anna"}]})",
        "t.jsonl:1: entities[0].text: \"Anna\" does not match the text at [0,4): \"Anne\""},
-      {"byte offsets", R"({"text":"Šárka Novák","entities":[{"start":0,"end":7,"label":"FIRSTNAME","text":"Šárka"}]})",
+      {"byte offsets",
+       R"({"text":"Šárka Novák","entities":[{"start":0,"end":7,"label":"FIRSTNAME","text":"Šárka"}]})",
        "t.jsonl:1: entities[0].text: \"Šárka\" does not match the text at [0,7): \"Šárka N\" "
        "(the offsets match as UTF-8 byte offsets; piikit expects code points)"},
-      {"utf16 offsets", R"({"text":"😀 Anna","entities":[{"start":3,"end":7,"label":"FIRSTNAME","text":"Anna"}]})",
+      {"utf16 offsets",
+       R"({"text":"😀 Anna","entities":[{"start":3,"end":7,"label":"FIRSTNAME","text":"Anna"}]})",
        "t.jsonl:1: entities[0].end: span [3,7) ends past text length 6 (label \"FIRSTNAME\") "
        "(the offsets match as UTF-16 offsets; piikit expects code points)"},
-      {"overlap", R"({"text":"Anna Maria Novak","entities":[{"start":5,"end":16,"label":"SURNAME"},{"start":0,"end":10,"label":"FIRSTNAME"}]})",
+      {"overlap",
+       R"({"text":"Anna Maria Novak","entities":[{"start":5,"end":16,"label":"SURNAME"},{"start":0,"end":10,"label":"FIRSTNAME"}]})",
        "t.jsonl:1: entities[0]: span [5,16) \"Maria Novak\" (SURNAME) overlaps entities[1] [0,10) "
        "\"Anna Maria\" (FIRSTNAME)"},
-      {"overlap past a short span", R"({"text":"abcdefghij","entities":[{"start":0,"end":8,"label":"URL"},{"start":1,"end":2,"label":"AGE"},{"start":6,"end":9,"label":"ZIP"}]})",
-       "t.jsonl:1: entities[1]: span [1,2) \"b\" (AGE) overlaps entities[0] [0,8) \"abcdefgh\" (URL)"},
-      {"coref out of range", R"({"text":"Anna said","entities":[],"coref":[{"mentions":[{"start":0,"end":4},{"start":5,"end":99}]}]})",
+      {"overlap past a short span",
+       R"({"text":"abcdefghij","entities":[{"start":0,"end":8,"label":"URL"},{"start":1,"end":2,"label":"AGE"},{"start":6,"end":9,"label":"ZIP"}]})",
+       "t.jsonl:1: entities[1]: span [1,2) \"b\" (AGE) overlaps entities[0] [0,8) \"abcdefgh\" "
+       "(URL)"},
+      {"coref out of range",
+       R"({"text":"Anna said","entities":[],"coref":[{"mentions":[{"start":0,"end":4},{"start":5,"end":99}]}]})",
        "t.jsonl:1: coref[0].mentions[1].end: span [5,99) ends past text length 9"},
-      {"coref text", R"({"text":"Anna said","entities":[],"coref":[{"mentions":[{"start":0,"end":4,"text":"Anne"}]}]})",
+      {"coref text",
+       R"({"text":"Anna said","entities":[],"coref":[{"mentions":[{"start":0,"end":4,"text":"Anne"}]}]})",
        "t.jsonl:1: coref[0].mentions[0].text: \"Anne\" does not match the text at [0,4): \"Anna\""},
       {"language type", R"({"text":"a","entities":[],"language":7})",
        "t.jsonl:1: language: expected a string, found number"},
@@ -223,8 +236,10 @@ TEST(SampleIoJsonlTest, MalformedJsonNamesLineAndColumn) {
 TEST(SampleIoJsonlTest, UnknownLabelIsAnErrorWhenStrict) {
   ReadOptions strict;
   strict.skip_unknown_labels = false;
-  EXPECT_THAT(jsonl_error(R"({"text":"abc","entities":[{"start":0,"end":2,"label":"FOO"}]})", strict),
-              StartsWith("t.jsonl:1: entities[0].label: unknown label \"FOO\" (expected one of the 26 types"));
+  EXPECT_THAT(
+      jsonl_error(R"({"text":"abc","entities":[{"start":0,"end":2,"label":"FOO"}]})", strict),
+      StartsWith(
+          "t.jsonl:1: entities[0].label: unknown label \"FOO\" (expected one of the 26 types"));
 }
 
 TEST(SampleIoJsonlTest, EmptyInputsAreErrors) {
@@ -255,7 +270,8 @@ TEST(SampleIoJsonlTest, SkipBadSamplesCountsPerReason) {
   options.skip_bad_samples = true;
   SkipReport report;
   auto samples = jsonl(
-      "{\"id\":\"ok\",\"text\":\"Oslo\",\"entities\":[{\"start\":0,\"end\":4,\"label\":\"CITY\"}]}\n"
+      "{\"id\":\"ok\",\"text\":\"Oslo\",\"entities\":[{\"start\":0,\"end\":4,\"label\":\"CITY\"}]}"
+      "\n"
       "{not json\n"
       "{\"text\":\"abc\",\"entities\":[{\"start\":0,\"end\":9,\"label\":\"CITY\"}]}\n"
       "{\"text\":\"abc\",\"entities\":[{\"start\":0,\"end\":9,\"label\":\"NOPE\"}]}\n"
@@ -266,11 +282,10 @@ TEST(SampleIoJsonlTest, SkipBadSamplesCountsPerReason) {
   ASSERT_EQ(samples.size(), 2u);
   EXPECT_EQ(samples[0].id, "ok");
   EXPECT_EQ(samples[1].id, "t-7");
-  EXPECT_EQ(report.samples_skipped,
-            (std::map<std::string, std::size_t>{{"malformed JSON", 1},
-                                                {"offset out of range", 2},
-                                                {"empty text", 1},
-                                                {"invalid UTF-8", 1}}));
+  EXPECT_EQ(report.samples_skipped, (std::map<std::string, std::size_t>{{"malformed JSON", 1},
+                                                                        {"offset out of range", 2},
+                                                                        {"empty text", 1},
+                                                                        {"invalid UTF-8", 1}}));
   // Line 4's unknown label is not counted: that record was skipped as a whole.
   EXPECT_EQ(report.entities_dropped,
             (std::map<std::string, std::size_t>{{"unknown label \"NOPE\"", 1}}));
@@ -281,7 +296,8 @@ TEST(SampleIoJsonlTest, SkipBadSamplesCountsPerReason) {
 TEST(SampleIoJsonlTest, AllSkippedThrows) {
   ReadOptions options;
   options.skip_bad_samples = true;
-  auto dir = std::filesystem::temp_directory_path() / ("piikit_io_skip_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("piikit_io_skip_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string path = (dir / "bad.jsonl").string();
   write_file_atomic(path, "{oops\n{\"text\":\"a\"}\n{oops\n");
@@ -341,8 +357,9 @@ TEST(SampleIoLabelStudioTest, ReadsExportWithCorefAndOffsetRepairs) {
 
 TEST(SampleIoLabelStudioTest, ErrorNamesFileLineTaskAndField) {
   EXPECT_EQ(data_error([] { load_samples({kDir + "ls_bad_offsets.json"}); }),
-            kDir + "ls_bad_offsets.json:28: task 1 (id 2): annotations[0].result[1].value.end: "
-                   "span [5,40) ends past text length 14 (label \"PHONENUMBER\")");
+            kDir +
+                "ls_bad_offsets.json:28: task 1 (id 2): annotations[0].result[1].value.end: "
+                "span [5,40) ends past text length 14 (label \"PHONENUMBER\")");
 }
 
 TEST(SampleIoLabelStudioTest, ReadsFolderOfTaskFilesSortedByName) {
@@ -361,39 +378,57 @@ std::string ls_error(const std::string& json) {
 
 TEST(SampleIoLabelStudioTest, InvalidTasks) {
   auto task = [](const std::string& text, const std::string& result) {
-    return R"({"id":9,"data":{"text":")" + text + R"("},"annotations":[{"result":[)" + result + "]}]}";
+    return R"({"id":9,"data":{"text":")" + text + R"("},"annotations":[{"result":[)" + result +
+           "]}]}";
   };
   auto span = [](const char* id, int s, int e, const char* text, const char* label) {
     return std::string(R"({"id":")") + id + R"(","type":"labels","value":{"start":)" +
            std::to_string(s) + R"(,"end":)" + std::to_string(e) + R"(,"text":")" + text +
            R"(","labels":[")" + label + R"("]}})";
   };
-  EXPECT_EQ(ls_error(R"([{"id":1,"data":{},"annotations":[]}])"), "x.json:1: task 0 (id 1): data.text: missing");
+  EXPECT_EQ(ls_error(R"([{"id":1,"data":{},"annotations":[]}])"),
+            "x.json:1: task 0 (id 1): data.text: missing");
   EXPECT_EQ(ls_error(R"([{"data":{"text":"a"},"annotations":[{"lead_time":3}]}])"),
             "x.json:1: task 0: annotations[0].result: missing");
   EXPECT_EQ(ls_error("[\n" + task("Tom", span("a", 0, 3, "Bob", "FIRSTNAME")) + "\n]"),
             "x.json:2: task 0 (id 9): annotations[0].result[0].value.text: \"Bob\" does not match "
             "the text at [0,3): \"Tom\" and does not occur in the text");
-  EXPECT_EQ(ls_error("[" + task("Tom", R"({"type":"labels","value":{"start":0,"end":3,"labels":["A","B"]}})") + "]"),
-            "x.json:1: task 0 (id 9): annotations[0].result[0].value.labels: expected one label, found 2");
-  EXPECT_EQ(ls_error("[" + task("Tom Li", span("a", 0, 3, "Tom", "FIRSTNAME") + "," +
-                                                R"({"type":"relation","from_id":"a","to_id":"zz"})") + "]"),
-            "x.json:1: task 0 (id 9): annotations[0].result[1].to_id: no span result with id \"zz\"");
-  EXPECT_EQ(ls_error("[" + task("Tom Li", span("a", 0, 6, "Tom Li", "FIRSTNAME") + "," +
-                                                span("b", 4, 6, "Li", "SURNAME")) + "]"),
-            "x.json:1: task 0 (id 9): annotations[0].result[1]: span [4,6) \"Li\" (SURNAME) overlaps "
-            "annotations[0].result[0] [0,6) \"Tom Li\" (FIRSTNAME)");
+  EXPECT_EQ(
+      ls_error("[" +
+               task("Tom", R"({"type":"labels","value":{"start":0,"end":3,"labels":["A","B"]}})") +
+               "]"),
+      "x.json:1: task 0 (id 9): annotations[0].result[0].value.labels: expected one label, found "
+      "2");
+  EXPECT_EQ(
+      ls_error("[" +
+               task("Tom Li", span("a", 0, 3, "Tom", "FIRSTNAME") + "," +
+                                  R"({"type":"relation","from_id":"a","to_id":"zz"})") +
+               "]"),
+      "x.json:1: task 0 (id 9): annotations[0].result[1].to_id: no span result with id \"zz\"");
+  EXPECT_EQ(
+      ls_error("[" +
+               task("Tom Li", span("a", 0, 6, "Tom Li", "FIRSTNAME") + "," +
+                                  span("b", 4, 6, "Li", "SURNAME")) +
+               "]"),
+      "x.json:1: task 0 (id 9): annotations[0].result[1]: span [4,6) \"Li\" (SURNAME) overlaps "
+      "annotations[0].result[0] [0,6) \"Tom Li\" (FIRSTNAME)");
   // One task object (not a list): no task index or line in the message.
   ReadOptions strict;
   strict.skip_unknown_labels = false;
-  EXPECT_THAT(data_error([&] { read_label_studio(task("Tom", span("a", 0, 3, "Tom", "NOPE")), "one.json", strict); }),
-              StartsWith("one.json: annotations[0].result[0].value.labels[0]: unknown label \"NOPE\""));
+  EXPECT_THAT(
+      data_error([&] {
+        read_label_studio(task("Tom", span("a", 0, 3, "Tom", "NOPE")), "one.json", strict);
+      }),
+      StartsWith("one.json: annotations[0].result[0].value.labels[0]: unknown label \"NOPE\""));
 }
 
 TEST(SampleIoLabelStudioTest, LinesSurviveBracketsAndQuotesInsideStrings) {
   // array_element_lines must not be fooled by [ { , " inside strings.
-  std::string doc = "[\n" R"({"id":1,"data":{"text":"a [\"{x}\", ] b"},"annotations":[{"result":[]}]},)" "\n\n" +
-                    std::string(R"(  {"id":2,"data":{"text":5}})") + "\n]";
+  std::string doc =
+      "[\n"
+      R"({"id":1,"data":{"text":"a [\"{x}\", ] b"},"annotations":[{"result":[]}]},)"
+      "\n\n" +
+      std::string(R"(  {"id":2,"data":{"text":5}})") + "\n]";
   EXPECT_EQ(ls_error(doc), "x.json:4: task 1 (id 2): data.text: expected a string, found number");
 }
 
@@ -422,9 +457,9 @@ TEST(SampleIoPrivacyMaskTest, LocatesEveryOccurrence) {
 
   // "12" inside the date loses to the longer value; the house number "12" stays.
   const Sample& b = samples[1];
-  EXPECT_EQ(b.entities, (std::vector<Entity>{{5, 15, T("DATEOFBIRTH")},
-                                             {19, 21, T("BUILDINGNUM")},
-                                             {22, 32, T("STREET")}}));
+  EXPECT_EQ(b.entities,
+            (std::vector<Entity>{
+                {5, 15, T("DATEOFBIRTH")}, {19, 21, T("BUILDINGNUM")}, {22, 32, T("STREET")}}));
 
   // "Al" is not matched inside "Alberta".
   EXPECT_EQ(samples[2].entities, (std::vector<Entity>{{0, 2, T("FIRSTNAME")}}));
@@ -435,10 +470,9 @@ TEST(SampleIoPrivacyMaskTest, LocatesEveryOccurrence) {
   EXPECT_EQ(d.language, "de");
   EXPECT_EQ(d.entities, (std::vector<Entity>{{15, 27, T("PHONENUMBER")}}));
 
-  EXPECT_EQ(report.entities_dropped,
-            (std::map<std::string, std::size_t>{
-                {"privacy-mask: occurrence overlaps a longer value", 1},
-                {"unknown label \"GIVENNAME\"", 1}}));
+  EXPECT_EQ(report.entities_dropped, (std::map<std::string, std::size_t>{
+                                         {"privacy-mask: occurrence overlaps a longer value", 1},
+                                         {"unknown label \"GIVENNAME\"", 1}}));
 }
 
 TEST(SampleIoPrivacyMaskTest, Errors) {
@@ -461,9 +495,11 @@ TEST(SampleIoPrivacyMaskTest, Errors) {
 
 TEST(SampleIoPrivacyMaskTest, SameValueWithTwoLabelsKeepsTheFirst) {
   SkipReport report;
-  std::istringstream in(R"({"text":"Jordan went to Jordan.","privacy_mask":[{"value":"Jordan","label":"FIRSTNAME"},{"value":"Jordan","label":"COUNTRY"}]})");
+  std::istringstream in(
+      R"({"text":"Jordan went to Jordan.","privacy_mask":[{"value":"Jordan","label":"FIRSTNAME"},{"value":"Jordan","label":"COUNTRY"}]})");
   auto samples = read_privacy_mask(in, "pm.jsonl", {}, &report);
-  EXPECT_EQ(samples[0].entities, (std::vector<Entity>{{0, 6, T("FIRSTNAME")}, {15, 21, T("FIRSTNAME")}}));
+  EXPECT_EQ(samples[0].entities,
+            (std::vector<Entity>{{0, 6, T("FIRSTNAME")}, {15, 21, T("FIRSTNAME")}}));
   EXPECT_EQ(report.entities_dropped.at("privacy-mask: value listed with two labels"), 2u);
 }
 
@@ -512,12 +548,39 @@ TEST(SampleIoLoadTest, SkipReportFormatting) {
 }
 
 TEST(SampleIoLoadTest, DirectoryWithoutTaskFiles) {
-  auto dir = std::filesystem::temp_directory_path() / ("piikit_io_dir_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("piikit_io_dir_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   write_file_atomic((dir / "a.jsonl").string(), "{}\n");
-  EXPECT_EQ(data_error([&] { load_samples({dir.string()}); }),
-            dir.string() + ": directory holds no *.json task files (pass the *.jsonl files themselves)");
+  EXPECT_EQ(
+      data_error([&] { load_samples({dir.string()}); }),
+      dir.string() + ": directory holds no *.json task files (pass the *.jsonl files themselves)");
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace piikit
+
+namespace piikit {
+namespace {
+
+// The bundled example file (README's first example) must stay clean and cover every type.
+TEST(SampleIoBundledTest, SampleFileReadsCleanAndCoversEveryType) {
+  SkipReport report;
+  ReadOptions strict;
+  strict.skip_unknown_labels = false;
+  auto samples = load_samples({std::string(PIIKIT_SOURCE_DIR) + "/data/samples/sample.jsonl"},
+                              strict, &report);
+  EXPECT_EQ(samples.size(), 30u);
+  EXPECT_TRUE(report.empty()) << format_skip_report(report);
+  std::array<int, kNumTypes> seen{};
+  for (const auto& s : samples) {
+    for (const auto& e : s.entities) ++seen[e.type];
+  }
+  for (int t = 0; t < kNumTypes; ++t) EXPECT_GT(seen[t], 0) << type_name(t);
+  std::stringstream round_trip;
+  write_jsonl(round_trip, samples);
+  EXPECT_EQ(read_jsonl(round_trip, "again"), samples);
 }
 
 }  // namespace

@@ -21,9 +21,11 @@ Sample make(std::string text, std::vector<Entity> entities, std::string language
 // 4 samples: 6 EMAIL, 2 CITY, 1 AGE; one sample without entities.
 std::vector<Sample> corpus() {
   return {
-      make("a@b.c d@e.f g@h.i", {{0, 5, T("EMAIL")}, {6, 11, T("EMAIL")}, {12, 17, T("EMAIL")}}, "en"),
+      make("a@b.c d@e.f g@h.i", {{0, 5, T("EMAIL")}, {6, 11, T("EMAIL")}, {12, 17, T("EMAIL")}},
+           "en"),
       make("Šárka 😀 in Brno, x@y.z", {{11, 15, T("CITY")}, {17, 22, T("EMAIL")}}, "cs"),
-      make("Oslo, 42, p@q.r s@t.u", {{0, 4, T("CITY")}, {6, 8, T("AGE")}, {10, 15, T("EMAIL")}, {16, 21, T("EMAIL")}}, "en"),
+      make("Oslo, 42, p@q.r s@t.u",
+           {{0, 4, T("CITY")}, {6, 8, T("AGE")}, {10, 15, T("EMAIL")}, {16, 21, T("EMAIL")}}, "en"),
       make("nothing here", {}),
   };
 }
@@ -108,8 +110,10 @@ TEST(StatsTest, TableListsTypesByCountWithShares) {
   ASSERT_NE(age, std::string::npos) << table;
   EXPECT_LT(email, city);
   EXPECT_LT(city, age);
-  EXPECT_NE(table.find("imbalance ratio:          6.00 (EMAIL 6 / AGE 1, types present)\n"), std::string::npos);
-  EXPECT_NE(table.find("entities per sample:      mean 2.25, min 0, median 2, p95 4, max 4\n"), std::string::npos);
+  EXPECT_NE(table.find("imbalance ratio:          6.00 (EMAIL 6 / AGE 1, types present)\n"),
+            std::string::npos);
+  EXPECT_NE(table.find("entities per sample:      mean 2.25, min 0, median 2, p95 4, max 4\n"),
+            std::string::npos);
   EXPECT_NE(table.find("languages:                cs 1, en 2\n"), std::string::npos);
   EXPECT_NE(table.find("samples skipped: 1\n  empty text: 1\n"), std::string::npos);
 }

@@ -14,9 +14,10 @@ struct Invalid {
 };
 
 TEST(Utf8Test, AcceptsWellFormedText) {
-  for (const std::string& s : std::vector<std::string>{"", "plain ASCII", "Šárka Ottová", "Straße 5", "東京都",
-                              "😀 emoji 🎉", "\xF4\x8F\xBF\xBF" /* U+10FFFF */,
-                              "\xEF\xBF\xBD" /* U+FFFD */, std::string("nul\0inside", 10)}) {
+  for (const std::string& s :
+       std::vector<std::string>{"", "plain ASCII", "Šárka Ottová", "Straße 5", "東京都",
+                                "😀 emoji 🎉", "\xF4\x8F\xBF\xBF" /* U+10FFFF */,
+                                "\xEF\xBF\xBD" /* U+FFFD */, std::string("nul\0inside", 10)}) {
     std::size_t bad = 12345;
     EXPECT_TRUE(is_valid_utf8(s, &bad)) << s;
     EXPECT_EQ(bad, 12345u) << "bad_byte must be untouched on success";
@@ -25,22 +26,14 @@ TEST(Utf8Test, AcceptsWellFormedText) {
 
 TEST(Utf8Test, RejectsMalformedSequencesAtTheRightByte) {
   const Invalid cases[] = {
-      {"stray continuation", "ab\x80", 2},
-      {"overlong 2-byte slash", "x\xC0\xAF", 1},
-      {"overlong 2-byte C1", "\xC1\xBF", 0},
-      {"overlong 3-byte", "ok\xE0\x80\xAF", 2},
-      {"overlong 4-byte", "\xF0\x80\x80\xAF", 0},
-      {"high surrogate", "a\xED\xA0\x80", 1},
-      {"low surrogate", "\xED\xBF\xBF", 0},
-      {"past U+10FFFF", "\xF4\x90\x80\x80", 0},
-      {"F5 lead", "\xF5\x80\x80\x80", 0},
-      {"FF byte", "abc\xFF", 3},
-      {"5-byte lead", "\xF8\x88\x80\x80\x80", 0},
-      {"truncated 2-byte at end", "abc\xC3", 3},
-      {"truncated 3-byte at end", "\xE2\x82", 0},
-      {"truncated 4-byte at end", "😀\xF0\x9F\x98", 4},
-      {"bad continuation", "\xC3\x28", 0},
-      {"3-byte with ASCII inside", "\xE2\x28\xA1", 0},
+      {"stray continuation", "ab\x80", 2},        {"overlong 2-byte slash", "x\xC0\xAF", 1},
+      {"overlong 2-byte C1", "\xC1\xBF", 0},      {"overlong 3-byte", "ok\xE0\x80\xAF", 2},
+      {"overlong 4-byte", "\xF0\x80\x80\xAF", 0}, {"high surrogate", "a\xED\xA0\x80", 1},
+      {"low surrogate", "\xED\xBF\xBF", 0},       {"past U+10FFFF", "\xF4\x90\x80\x80", 0},
+      {"F5 lead", "\xF5\x80\x80\x80", 0},         {"FF byte", "abc\xFF", 3},
+      {"5-byte lead", "\xF8\x88\x80\x80\x80", 0}, {"truncated 2-byte at end", "abc\xC3", 3},
+      {"truncated 3-byte at end", "\xE2\x82", 0}, {"truncated 4-byte at end", "😀\xF0\x9F\x98", 4},
+      {"bad continuation", "\xC3\x28", 0},        {"3-byte with ASCII inside", "\xE2\x28\xA1", 0},
   };
   for (const auto& c : cases) {
     std::size_t bad = 999;
@@ -60,7 +53,8 @@ TEST(Utf8Test, CodePointCountAndOffsets) {
 }
 
 TEST(Utf8Test, DecodeEncodeRoundTrip) {
-  for (const std::string& s : std::vector<std::string>{"", "abc", "Šárka Ottová", "東京", "😀🎉", "\xF4\x8F\xBF\xBF"}) {
+  for (const std::string& s :
+       std::vector<std::string>{"", "abc", "Šárka Ottová", "東京", "😀🎉", "\xF4\x8F\xBF\xBF"}) {
     std::u32string cps = utf8_decode(s);
     EXPECT_EQ(cps.size(), codepoint_count(s)) << s;
     EXPECT_EQ(utf8_encode(cps), s);

@@ -31,12 +31,14 @@ void run_stats(const StatsOptions& o) {
 
 void register_stats(CLI::App& app) {
   auto opts = std::make_shared<StatsOptions>();
-  auto* cmd = app.add_subcommand("stats", "Dataset statistics: entities per type, imbalance, skips");
+  auto* cmd =
+      app.add_subcommand("stats", "Dataset statistics: entities per type, imbalance, skips");
   cmd->add_option("--data", opts->data, "Input files or Label Studio task folders")->required();
   cmd->add_option("--format", opts->format, "Input record format (default: auto, sniffed per file)")
       ->check(CLI::IsMember({"auto", "jsonl", "label-studio", "privacy-mask"}));
   cmd->add_flag("--json", opts->json, "Print the statistics as JSON");
-  cmd->add_flag("--strict", opts->strict, "Unknown labels are errors (default: skipped and counted)");
+  cmd->add_flag("--strict", opts->strict,
+                "Unknown labels are errors (default: skipped and counted)");
   cmd->add_flag("--skip-bad", opts->skip_bad,
                 "Skip and count bad records instead of stopping at the first (default: stop)");
   cmd->callback([opts] { run_stats(*opts); });

@@ -32,7 +32,7 @@ struct DatasetStats {
   std::size_t samples_without_entities = 0;                // negatives: text with no PII span
   std::size_t coref_clusters = 0;
   Distribution entities_per_sample;
-  Distribution text_length;  // in Unicode code points
+  Distribution text_length;                      // in Unicode code points
   std::map<std::string, std::size_t> languages;  // samples per Sample::language (non-empty only)
   SkipReport skips;                              // what the readers skipped or dropped
 
