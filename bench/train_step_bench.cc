@@ -2,9 +2,10 @@
 //
 //   BM_MatmulCeiling        torch::mm 2048 x 2048 x 2048 fp32: GFLOP/s (the ceiling)
 //   BM_TrainStep/<preset>   forward + weighted masked CE + backward + grad-norm clip + AdamW step
-//                           on one batch (default 32 x 64 tokens, no padding): tokens/s and model
+//                           (FusedAdamW) on one batch (default 32 x 64 tokens, no padding): tokens/s and model
 //                           GFLOP/s (matmul FLOPs: 3x the forward GEMMs and attention products)
-//   BM_TrainStep/<preset>/torch_dropout, .../attention_dropout: ablations for docs/model.md
+//   BM_TrainStep/tiny/<variant>: ablations for docs/model.md (libtorch's dropout, attention
+//                           dropout on, libtorch's AdamW, all three)
 //
 // The batch, labels and class weights follow closed formulas shared with train_step_bench.py, so
 // both programs train on the same data. bench/run_train_bench.sh runs both and compares.
@@ -25,6 +26,7 @@
 #include "piikit/label_set.h"
 #include "piikit/loss.h"
 #include "piikit/model.h"
+#include "piikit/optimizer.h"
 #include "piikit/torch_runtime.h"
 
 namespace {
@@ -78,18 +80,16 @@ void BM_MatmulCeiling(benchmark::State& state) {
       benchmark::Counter(2.0 * n * n * n / 1e9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void train_step_bench(benchmark::State& state, const std::string& preset, bool torch_dropout,
-                      double attention_dropout) {
-  torch::manual_seed(0);
-  piikit::ModelConfig config;
-  piikit::apply_model_preset(config, preset);
-  config.vocab_size = kVocab;
-  config.attention_dropout = attention_dropout;
-  piikit::set_fast_dropout_enabled(!torch_dropout);
-  piikit::TokenClassifier model(config);
-  model->train();
+// What a benchmark changes from piikit's defaults (ablations for docs/model.md).
+struct Variant {
+  bool torch_dropout = false;     // libtorch's dropout instead of fast_dropout
+  double attention_dropout = 0;   // dropout on attention probabilities
+  bool torch_adamw = false;       // torch::optim::AdamW instead of FusedAdamW
+};
 
-  // AdamW as the trainer sets it up: no weight decay on biases, norms and embeddings' pad row.
+template <class Optimizer>
+Optimizer make_optimizer(const piikit::TokenClassifier& model) {
+  // As the trainer: no weight decay on biases and norms (parameters with fewer than 2 dims).
   std::vector<torch::Tensor> decay, no_decay;
   for (const auto& item : model->named_parameters()) {
     (item.value().dim() < 2 ? no_decay : decay).push_back(item.value());
@@ -99,7 +99,25 @@ void train_step_bench(benchmark::State& state, const std::string& preset, bool t
                                  torch::optim::AdamWOptions(1e-3).weight_decay(0.01)));
   groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(
                                     torch::optim::AdamWOptions(1e-3).weight_decay(0.0)));
-  torch::optim::AdamW optimizer(std::move(groups));
+  return Optimizer(std::move(groups));
+}
+
+void train_step_bench(benchmark::State& state, const std::string& preset, Variant variant) {
+  const bool torch_dropout = variant.torch_dropout;
+  const double attention_dropout = variant.attention_dropout;
+  torch::manual_seed(0);
+  piikit::ModelConfig config;
+  piikit::apply_model_preset(config, preset);
+  config.vocab_size = kVocab;
+  config.attention_dropout = attention_dropout;
+  piikit::set_fast_dropout_enabled(!torch_dropout);
+  piikit::TokenClassifier model(config);
+  model->train();
+
+  piikit::FusedAdamW fused = make_optimizer<piikit::FusedAdamW>(model);
+  torch::optim::AdamW plain = make_optimizer<torch::optim::AdamW>(model);
+  torch::optim::Optimizer& optimizer =
+      variant.torch_adamw ? static_cast<torch::optim::Optimizer&>(plain) : fused;
   piikit::MaskedSparseCategoricalCrossEntropy loss_fn(piikit::kIgnoreLabel, class_weights(),
                                                       piikit::kNumLabels,
                                                       piikit::LossReduction::kMean);
@@ -162,23 +180,20 @@ int main(int argc, char** argv) {
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime()
       ->MinTime(2.0);
-  for (const std::string& preset : piikit::model_preset_names()) {
-    benchmark::RegisterBenchmark(("BM_TrainStep/" + preset).c_str(), train_step_bench, preset,
-                                 false, 0.0)
+  auto add = [](const std::string& name, const std::string& preset, Variant v) {
+    benchmark::RegisterBenchmark(name.c_str(), train_step_bench, preset, v)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime()
         ->MinTime(3.0);
+  };
+  for (const std::string& preset : piikit::model_preset_names()) {
+    add("BM_TrainStep/" + preset, preset, Variant{});
   }
-  benchmark::RegisterBenchmark("BM_TrainStep/tiny/torch_dropout", train_step_bench,
-                               std::string("tiny"), true, 0.0)
-      ->Unit(benchmark::kMillisecond)
-      ->UseRealTime()
-      ->MinTime(3.0);
-  benchmark::RegisterBenchmark("BM_TrainStep/tiny/attention_dropout", train_step_bench,
-                               std::string("tiny"), false, 0.1)
-      ->Unit(benchmark::kMillisecond)
-      ->UseRealTime()
-      ->MinTime(3.0);
+  add("BM_TrainStep/tiny/torch_dropout", "tiny", Variant{.torch_dropout = true});
+  add("BM_TrainStep/tiny/attention_dropout", "tiny", Variant{.attention_dropout = 0.1});
+  add("BM_TrainStep/tiny/torch_adamw", "tiny", Variant{.torch_adamw = true});
+  add("BM_TrainStep/tiny/all_torch", "tiny",
+      Variant{.torch_dropout = true, .attention_dropout = 0.1, .torch_adamw = true});
 
   int rest_argc = static_cast<int>(rest.size());
   benchmark::Initialize(&rest_argc, rest.data());

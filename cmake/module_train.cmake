@@ -7,7 +7,7 @@ piikit_add_test(NAME loss_test SOURCES tests/loss_test.cc TORCH)
 piikit_add_test(NAME trainer_test SOURCES tests/trainer_test.cc TORCH)
 # helper "model": model config presets (torch-free), model tests, training-throughput benchmark.
 list(APPEND PIIKIT_DATA_SOURCES src/model_config.cc)
-list(APPEND PIIKIT_CORE_SOURCES src/dropout.cc)
+list(APPEND PIIKIT_CORE_SOURCES src/dropout.cc src/optimizer.cc)
 piikit_add_test(NAME model_test SOURCES tests/model_test.cc TORCH)
 # helper "trainer": split, schedule and checkpoint state (torch-free), batching, validation, loop.
 list(APPEND PIIKIT_DATA_SOURCES src/data_split.cc src/lr_schedule.cc src/checkpoint.cc src/progress.cc)
@@ -32,3 +32,4 @@ function(piikit_link_protobuf_first)
   endif()
 endfunction()
 cmake_language(DEFER DIRECTORY ${PROJECT_SOURCE_DIR} CALL piikit_link_protobuf_first)
+piikit_add_test(NAME optimizer_test SOURCES tests/optimizer_test.cc TORCH)
