@@ -1,6 +1,7 @@
 #include "gen_compose.h"
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -90,14 +91,21 @@ void render_prose(Renderer& r, const TemplateSet& ts, uint32_t todo, bool chat) 
   const std::string_view style = rng.pick(kChatStyles);
   const std::string_view who[2] = {rng.pick(kCustomer), rng.pick(kAgent)};
   bool first = true;
+  int minute = static_cast<int>(rng.range(7 * 60, 21 * 60));  // chat clock, minutes after midnight
   auto begin_line = [&](int speaker) {
     if (!first) r.text(sep);
     first = false;
     if (!chat) return;
     for (std::size_t i = 0; i < style.size(); ++i) {
       if (style[i] == '%' && i + 1 < style.size()) {
-        if (style[i + 1] == 'T') r.text(make_filler(rng, filler_kind("time"), r.lex()));
-        else r.text(who[speaker]);
+        if (style[i + 1] == 'T') {
+          minute = (minute + static_cast<int>(rng.below(4))) % (24 * 60);
+          const char clock[6] = {static_cast<char>('0' + minute / 600), static_cast<char>('0' + minute / 60 % 10), ':',
+                                 static_cast<char>('0' + minute % 60 / 10), static_cast<char>('0' + minute % 10), '\0'};
+          r.text(clock);
+        } else {
+          r.text(who[speaker]);
+        }
         ++i;
       } else {
         r.text(style.substr(i, 1));
@@ -226,7 +234,7 @@ std::string style_key(std::string_view phrase, KeyStyle style) {
 
 // The value's text when it is known before writing (types and look-alikes), for quoting.
 std::string known_value(Renderer& r, const Field& f, std::string* negative) {
-  if (f.kind == FieldKind::kType) return r.value(f.id);
+  if (f.kind == FieldKind::kType || f.kind == FieldKind::kPersonPart) return r.value(f.id);
   if (f.kind == FieldKind::kNegative) return *negative = make_filler(r.rng(), f.id, r.lex());
   return " , ";  // persons and addresses may hold spaces and commas
 }
@@ -252,6 +260,23 @@ bool plain_ok(std::string_view v, std::string_view forbidden) {
   const unsigned char c0 = static_cast<unsigned char>(v[0]);
   if (!(std::isalnum(c0) || c0 >= 0x80)) return false;
   return v.find_first_of(forbidden) == std::string_view::npos;
+}
+
+// The variable name .env files use for a provider's secret, by the secret's shape (a value
+// format, like the token shapes themselves, so shared by both splits). Empty when unknown.
+std::string_view provider_env_key(std::string_view token) {
+  static constexpr std::pair<std::string_view, std::string_view> kPrefixes[] = {
+      {"AKIA", "AWS_ACCESS_KEY_ID"}, {"ASIA", "AWS_ACCESS_KEY_ID"}, {"ghp_", "GITHUB_TOKEN"},
+      {"github_pat_", "GH_TOKEN"}, {"xoxb-", "SLACK_BOT_TOKEN"}, {"xoxp-", "SLACK_USER_TOKEN"},
+      {"sk_live_", "STRIPE_SECRET_KEY"}, {"rk_live_", "STRIPE_RESTRICTED_KEY"}, {"sk-ant-", "ANTHROPIC_API_KEY"},
+      {"sk-", "OPENAI_API_KEY"}, {"AIza", "GOOGLE_API_KEY"}, {"SG.", "SENDGRID_API_KEY"}, {"npm_", "NPM_TOKEN"},
+      {"glpat-", "GITLAB_TOKEN"}, {"hf_", "HF_TOKEN"}, {"eyJ", "JWT"}};
+  for (const auto& [prefix, key] : kPrefixes) {
+    if (token.substr(0, prefix.size()) == prefix) return key;
+  }
+  if (token.size() == 40 && token.find_first_of("+/") != std::string_view::npos) return "AWS_SECRET_ACCESS_KEY";
+  if (token.size() == 34 && token.substr(0, 2) == "SK") return "TWILIO_API_KEY";
+  return {};
 }
 
 const int kAddressOrder[] = {11, 2, 10, 6, 9, 12};  // STREET BUILDINGNUM ZIP CITY STATE COUNTRY
@@ -354,7 +379,15 @@ void render_fields(Renderer& r, const TemplateSet& ts, uint32_t todo, Body body)
       const std::string_view assign = env ? "=" : (rng.chance(0.5) ? " = " : "=");
       for (const Field& f : fields) {
         if (f.kind == FieldKind::kAddressNested) continue;  // not produced: nested_ok is false
-        r.text(std::string(prefix) + style_key(f.key, env ? KeyStyle::kUpperSnake : KeyStyle::kSnake));
+        std::string_view provider;
+        if (env && f.kind == FieldKind::kType && type_name(f.id) == "SECURITYTOKEN" && rng.chance(0.7)) {
+          provider = provider_env_key(r.value(f.id));
+        }
+        if (!provider.empty()) {
+          r.text(provider);
+        } else {
+          r.text(std::string(prefix) + style_key(f.key, env ? KeyStyle::kUpperSnake : KeyStyle::kSnake));
+        }
         r.text(assign);
         const std::string v = known_value(r, f, &neg);
         std::string_view quote = "";

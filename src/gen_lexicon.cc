@@ -1,5 +1,7 @@
 #include "gen_lexicon.h"
 
+#include "gen_values.h"
+
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
@@ -91,6 +93,10 @@ std::string_view Lexicon::pick_for(Rng& rng, std::string_view country) const {
   return pick(rng);
 }
 
+bool Lexicon::has_country(std::string_view country) const {
+  return std::any_of(by_country_.begin(), by_country_.end(), [&](const auto& p) { return p.first == country; });
+}
+
 const Lexicons& Lexicons::get(Split split) {
   auto load = [](Split s) {
     Lexicons l;
@@ -106,6 +112,13 @@ const Lexicons& Lexicons::get(Split split) {
     l.common_words = Lexicon("common_words.txt", s);
     l.products = Lexicon("products.txt", s);
     l.job_titles = Lexicon("job_titles.txt", s);
+    for (std::string_view cc : kAddressCountries) {
+      if (l.countries.has_country(cc) && l.cities.has_country(cc) && l.streets.has_country(cc) &&
+          l.states.has_country(cc)) {
+        l.address_countries.push_back(cc);
+      }
+    }
+    if (l.address_countries.empty()) throw DataError("data/lexicon/countries.txt", 0, "no complete address country");
     return l;
   };
   static const Lexicons kTrain = load(Split::kTrain);

@@ -50,6 +50,7 @@ class Lexicon {
   std::string_view pick(Rng& rng) const { return entries_[rng.below(entries_.size())].value; }
   // An entry tagged `country`, or any entry when the split has none for it.
   std::string_view pick_for(Rng& rng, std::string_view country) const;
+  bool has_country(std::string_view country) const;
 
  private:
   std::vector<LexEntry> entries_;
@@ -60,6 +61,9 @@ class Lexicon {
 struct Lexicons {
   Lexicon first_names, surnames, cities, streets, states, countries;
   Lexicon company_words, company_suffixes, mail_domains, common_words, products, job_titles;
+  // Address countries (kAddressCountries order) with a country name, city, street and region in
+  // this split: addresses stay coherent ("München, Bayern, Deutschland").
+  std::vector<std::string_view> address_countries;
   static const Lexicons& get(Split split);
 };
 

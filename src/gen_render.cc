@@ -49,7 +49,7 @@ uint32_t address_mask() {
 
 Renderer::Renderer(Rng& rng, const Lexicons& lex, uint32_t drawn)
     : rng_(rng), lex_(lex), drawn_(drawn) {
-  country_ = std::string(kAddressCountries[rng_.below(kAddressCountries.size())]);
+  country_ = std::string(rng_.pick(lex_.address_countries));
   for (auto& p : persons_) {
     p.first = std::string(lex_.first_names.pick(rng_));
     p.last = std::string(lex_.surnames.pick(rng_));
@@ -102,7 +102,7 @@ const std::string& Renderer::value(int type) {
   else if (name == "STATE") v = lex_.states.pick_for(rng_, country_);
   else if (name == "ZIP") v = make_zip(rng_, country_);
   else if (name == "STREET") v = lex_.streets.pick_for(rng_, country_);
-  else if (name == "COUNTRY") v = rng_.chance(0.85) ? lex_.countries.pick_for(rng_, country_) : lex_.countries.pick(rng_);
+  else if (name == "COUNTRY") v = rng_.chance(0.95) ? lex_.countries.pick_for(rng_, country_) : lex_.countries.pick(rng_);
   else if (name == "SSN") v = make_ssn(rng_);
   else if (name == "DRIVERLICENSENUM") v = make_driver_license(rng_, persons_[0].last);
   else if (name == "PASSPORTID") v = make_passport(rng_);
@@ -127,7 +127,13 @@ void Renderer::person(int who, bool short_ref) {
   const std::string& first = p.first;
   const std::string& last = p.last;
   auto title = [&] {
-    text(rng_.pick(kTitles));
+    // Feminine surname forms (Czech/Slovak -ová, Polish -ska/-cka/-dzka) get a feminine title.
+    auto ends = [&](std::string_view suffix) {
+      return last.size() >= suffix.size() && last.compare(last.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    static constexpr std::string_view kFeminine[] = {"Ms", "Mrs", "Ms.", "Dr.", "Frau", "Paní"};
+    const bool feminine = ends("ová") || ends("ská") || ends("cká") || ends("ska") || ends("cka") || ends("dzka");
+    text(feminine ? rng_.pick(kFeminine) : rng_.pick(kTitles));
     text(" ");
   };
   int64_t start = -1;
@@ -169,10 +175,10 @@ void Renderer::person(int who, bool short_ref) {
 }
 
 void Renderer::person_part(int type) {
-  Person& p = persons_[0];
-  const int64_t start = cps_;
+  // Separate first/last name fields are parts of one mention, not mentions of their own: they
+  // are left out of the coreference clusters.
+  const Person& p = persons_[0];
   entity(type, type == kSurname ? p.last : p.first);
-  p.mentions.push_back(Mention{start, cps_});
 }
 
 void Renderer::address(bool multiline) {
@@ -234,6 +240,9 @@ void Renderer::render_nodes(const std::vector<Node>& nodes) {
 Sample Renderer::finish(std::string id) {
   Sample s;
   s.id = std::move(id);
+  // Footers may leave blank lines behind; entity values never end in whitespace, so trimming
+  // the tail never cuts a span.
+  while (!text_.empty() && (text_.back() == '\n' || text_.back() == ' ')) text_.pop_back();
   s.text = std::move(text_);
   s.entities = std::move(entities_);
   for (const Person& p : persons_) {

@@ -48,7 +48,8 @@ class Renderer {
   void render(const Template& t);
   void render_nodes(const std::vector<Node>& nodes);
 
-  // {PERSON} (who = 0) / {PERSON2} (who = 1); `form_hint` >= 0 forces a form (see .cc).
+  // {PERSON} (who = 0) / {PERSON2} (who = 1): the drawn name types in one of several forms;
+  // short_ref: a re-mention ("Ms Nováková", or the first name). Records a coreference mention.
   void person(int who, bool short_ref = false);
   // Only one part of person 0 (forms with separate first/last name fields).
   void person_part(int type);
