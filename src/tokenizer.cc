@@ -286,7 +286,17 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts,
 
 Tokenizer Tokenizer::load(const std::string& path) {
   std::error_code ec;
-  if (fs::is_regular_file(path, ec)) return load_wordpiece(path, WordPieceOptions{});
+  if (fs::is_regular_file(path, ec)) {
+    const fs::path file(path);
+    // The files of a saved tokenizer stand for their directory.
+    if (file.filename() == "tokenizer.json") return load(file.parent_path().string());
+    if (file.extension() == ".model") {
+      throw DataError(path, 0,
+                      "a sentencepiece model file: pass its directory (with tokenizer.json), "
+                      "as written by `piikit tokenizer train`");
+    }
+    return load_wordpiece(path, WordPieceOptions{});
+  }
   if (!fs::is_directory(path, ec)) {
     throw DataError(path, 0,
                     "no such tokenizer: expected a directory written by `piikit "

@@ -68,7 +68,8 @@ WordPiece::WordPiece(const std::string& vocab_path, const WordPieceOptions& opti
     throw std::invalid_argument("WordPiece max_chars_per_word must be >= 1, got " +
                                 std::to_string(options.max_chars_per_word));
   }
-  const std::string content = read_file(vocab_path);
+  std::string content = read_file(vocab_path);
+  if (content.rfind("\xEF\xBB\xBF", 0) == 0) content.erase(0, 3);  // a UTF-8 byte-order mark
   pieces_.assign(kSpecialPieces, kSpecialPieces + kNumSpecialIds);
   for (int32_t id = 0; id < kNumSpecialIds; ++id) ids_.emplace(pieces_[id], id);
   std::vector<bool> special_seen(kNumSpecialIds, false);

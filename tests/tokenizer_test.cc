@@ -552,6 +552,10 @@ TEST(TokenizerTest, LoadErrorsNameTheFile) {
   write_file_atomic(dir.path("bad/tokenizer.json"), R"({"format":"piikit-tokenizer"})");
   expect_data_error(dir.path("bad"), dir.path("bad/tokenizer.json"), "missing field \"version\"");
 
+  trained().save(dir.path("ok"));
+  EXPECT_EQ(Tokenizer::load(dir.path("ok/tokenizer.json")).vocab_size(), trained().vocab_size());
+  expect_data_error(dir.path("ok/spm.model"), dir.path("ok/spm.model"), "pass its directory");
+
   trained().save(dir.path("corrupt"));
   write_file_atomic(dir.path("corrupt/spm.model"), "garbage bytes");
   expect_data_error(dir.path("corrupt"), dir.path("corrupt/spm.model"),
@@ -593,6 +597,11 @@ TEST(WordPieceTest, SpecialTokensAreRemappedToFixedIds) {
   EXPECT_EQ(tok.id_to_piece(4), "[unused0]");
   EXPECT_EQ(tok.id_to_piece(5), "[MASK]");
   EXPECT_EQ(tok.vocab_size(), static_cast<int32_t>(kBertLikeVocab.size()));
+  // A byte-order mark and CRLF line ends are accepted.
+  write_file_atomic(dir.path("bom.txt"), "\xEF\xBB\xBF[PAD]\r\n[UNK]\r\nhello\r\n");
+  const Tokenizer bom = Tokenizer::load(dir.path("bom.txt"));
+  EXPECT_EQ(bom.vocab_size(), 5);
+  EXPECT_EQ(bom.id_to_piece(4), "hello");
   // A vocab without the specials still gets them.
   const Tokenizer bare = Tokenizer::load(write_vocab(dir, "bare.txt", {"a", "##b"}));
   EXPECT_EQ(bare.vocab_size(), 6);
