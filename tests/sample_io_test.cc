@@ -422,6 +422,37 @@ TEST(SampleIoLabelStudioTest, InvalidTasks) {
       StartsWith("one.json: annotations[0].result[0].value.labels[0]: unknown label \"NOPE\""));
 }
 
+TEST(SampleIoLabelStudioTest, CompletionsUntypedItemsAndUtf16WithoutText) {
+  // Old exports: "completions"; items without "type" are spans; no value.text and offsets past
+  // the code-point length that fit as UTF-16 units ("😀" is 2 units, 1 code point).
+  SkipReport report;
+  auto samples =
+      read_label_studio(R"({"id":"old","data":{"text":"😀 Bob"},"completions":[{"result":[)"
+                        R"({"value":{"start":3,"end":6,"labels":["firstname"]}}]}]})",
+                        "old.json", {}, &report);
+  ASSERT_EQ(samples.size(), 1u);
+  EXPECT_EQ(samples[0].entities, (std::vector<Entity>{{2, 5, T("FIRSTNAME")}}));
+  EXPECT_EQ(report.entities_adjusted.at("Label Studio: UTF-16 offsets converted to code points"),
+            1u);
+}
+
+TEST(SampleIoLabelStudioTest, SkipBadTasksAndContinue) {
+  ReadOptions options;
+  options.skip_bad_samples = true;
+  SkipReport report;
+  auto samples = read_label_studio(
+      "[\n"
+      R"({"id":1,"data":{"text":"Tom"},"annotations":[{"result":[{"type":"labels","value":{"start":0,"end":9,"labels":["FIRSTNAME"]}}]}]},)"
+      "\n"
+      R"({"id":2,"data":{"text":"Ann"},"annotations":[{"result":[{"type":"labels","value":{"start":0,"end":3,"labels":["FIRSTNAME"]}}]}]})"
+      "\n]",
+      "x.json", options, &report);
+  ASSERT_EQ(samples.size(), 1u);
+  EXPECT_EQ(samples[0].id, "2");
+  EXPECT_EQ(report.samples_skipped.at("offset out of range"), 1u);
+  EXPECT_EQ(report.first_seen.at("offset out of range"), "x.json: task 0 (id 1)");
+}
+
 TEST(SampleIoLabelStudioTest, LinesSurviveBracketsAndQuotesInsideStrings) {
   // array_element_lines must not be fooled by [ { , " inside strings.
   std::string doc =
