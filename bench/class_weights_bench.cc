@@ -1,8 +1,8 @@
 // Label-counting throughput (labels/s) over 100M token labels with a realistic distribution:
-// about 85% O, 4% -100 (special tokens and padding), 11% entity labels skewed like the count
-// table. Goal: >= 2e9 labels/s on one core (shared/PERF-NOTES.md; numpy.bincount: 0.17-0.27e9,
-// bench/count_labels_numpy.py). BM_CountLabelsPortable is the loop used without AVX-512,
-// BM_CountLabelsNaive the obvious single-table loop with branches, for comparison.
+// about 85% O, 4% -100 (special tokens and padding), 11% entity labels skewed like the issue's
+// count table. Goal: >= 2e9 labels/s on one core (shared/PERF-NOTES.md; numpy.bincount:
+// 0.17-0.27e9, bench/count_labels_numpy.py). BM_CountLabelsPortable is the loop used without
+// AVX-512, BM_CountLabelsNaive the obvious single-table loop with branches, for comparison.
 // labels_per_second is per CPU second of the benchmark thread (the machines are shared: compare
 // the Time and CPU columns to see how much of the wall time went to other processes).
 //
@@ -23,10 +23,10 @@ const std::vector<int32_t>& realistic_labels() {
   static const std::vector<int32_t> labels = [] {
     std::mt19937_64 rng(2024);
     // Weights: O, ignore, then B-/I- of a few frequent and rare types (ids as in label_set.h).
-    const std::vector<int32_t> values = {0, piikit::kIgnoreLabel, 1, 2, 3, 4, 9, 10, 27, 28,
-                                         43, 44, 47, 48, 13, 14, 21, 22};
-    const std::vector<double> weights = {86.0, 4.0, 2.4, 1.0, 2.5, 1.2, 0.5, 1.5, 0.12, 0.36,
-                                         0.08, 0.4, 0.05, 0.2, 0.2, 0.3, 0.1, 0.09};
+    const std::vector<int32_t> values = {
+        0, piikit::kIgnoreLabel, 1, 2, 3, 4, 9, 10, 27, 28, 43, 44, 47, 48, 13, 14, 21, 22};
+    const std::vector<double> weights = {86.0, 4.0,  2.4, 1.0,  2.5, 1.2, 0.5, 1.5, 0.12,
+                                         0.36, 0.08, 0.4, 0.05, 0.2, 0.2, 0.3, 0.1, 0.09};
     std::discrete_distribution<std::size_t> pick(weights.begin(), weights.end());
     std::vector<int32_t> out(kNumTokens);
     for (auto& l : out) l = values[pick(rng)];

@@ -36,8 +36,10 @@ std::string describe_label(int label) {
 std::string where(const toml::source_region& region) {
   if (region.begin.line == 0) return "";
   std::string out;
-  if (region.path && !region.path->empty()) out = *region.path + ":";
-  else out = "line ";
+  if (region.path && !region.path->empty())
+    out = *region.path + ":";
+  else
+    out = "line ";
   return out + std::to_string(region.begin.line) + ": ";
 }
 
@@ -73,10 +75,14 @@ WeightScheme parse_weight_scheme(const std::string& name) {
 
 std::string scheme_name(WeightScheme scheme) {
   switch (scheme) {
-    case WeightScheme::kNone: return "none";
-    case WeightScheme::kInverse: return "inverse";
-    case WeightScheme::kInverseSqrt: return "inverse_sqrt";
-    case WeightScheme::kEffective: return "effective";
+    case WeightScheme::kNone:
+      return "none";
+    case WeightScheme::kInverse:
+      return "inverse";
+    case WeightScheme::kInverseSqrt:
+      return "inverse_sqrt";
+    case WeightScheme::kEffective:
+      return "effective";
   }
   return "unknown";
 }
@@ -98,8 +104,7 @@ void check_class_weight_options(const ClassWeightOptions& options) {
   }
 }
 
-std::vector<double> raw_class_weights(const LabelCounts& counts, WeightScheme scheme,
-                                      double beta) {
+std::vector<double> raw_class_weights(const LabelCounts& counts, WeightScheme scheme, double beta) {
   std::vector<double> raw(kNumLabels, scheme == WeightScheme::kNone ? 1.0 : 0.0);
   if (scheme == WeightScheme::kNone) return raw;
   if (scheme == WeightScheme::kEffective && (!std::isfinite(beta) || beta < 0.0 || beta >= 1.0)) {
@@ -114,10 +119,17 @@ std::vector<double> raw_class_weights(const LabelCounts& counts, WeightScheme sc
     if (counts[c] == 0) continue;
     const double n = static_cast<double>(counts[c]);
     switch (scheme) {
-      case WeightScheme::kInverse: raw[c] = n_total / (k * n); break;
-      case WeightScheme::kInverseSqrt: raw[c] = std::sqrt(n_total / (k * n)); break;
-      case WeightScheme::kEffective: raw[c] = (1.0 - beta) / -std::expm1(n * log_beta); break;
-      case WeightScheme::kNone: break;
+      case WeightScheme::kInverse:
+        raw[c] = n_total / (k * n);
+        break;
+      case WeightScheme::kInverseSqrt:
+        raw[c] = std::sqrt(n_total / (k * n));
+        break;
+      case WeightScheme::kEffective:
+        raw[c] = (1.0 - beta) / -std::expm1(n * log_beta);
+        break;
+      case WeightScheme::kNone:
+        break;
     }
   }
   return raw;
@@ -186,8 +198,8 @@ ClassWeights class_weights_from_toml(const toml::table& table) {
     const toml::key& key = *key_ptr;
     const toml::node& node = *node_ptr;
     const std::string name(key.str());
-    const std::string prefix = where(key.source()) + "[class_weights] " + name + " = " +
-                               toml_value_text(node) + ": ";
+    const std::string prefix =
+        where(key.source()) + "[class_weights] " + name + " = " + toml_value_text(node) + ": ";
     const std::vector<int> labels = labels_for_key(name);
     if (labels.empty()) {
       throw ConfigError(prefix + "unknown key (expected a label id 0-" +
@@ -203,8 +215,9 @@ ClassWeights class_weights_from_toml(const toml::table& table) {
     }
     for (int label : labels) {
       if (label == kOutsideLabel && *value > 1.0) {
-        throw ConfigError(prefix + "the weight of O must be at most 1.0 (it would drown the "
-                                   "entity labels)");
+        throw ConfigError(prefix +
+                          "the weight of O must be at most 1.0 (it would drown the "
+                          "entity labels)");
       }
       auto [it, inserted] = set_by.emplace(label, name);
       if (!inserted) {
@@ -274,13 +287,13 @@ ClassWeights ClassWeights::from_json(const std::string& json, const std::string&
 
   ClassWeights result;
   if (root.contains("scheme")) {
-    if (!root["scheme"].is_string()) throw fail("scheme", "expected a string, found " +
-                                                              root["scheme"].dump());
+    if (!root["scheme"].is_string())
+      throw fail("scheme", "expected a string, found " + root["scheme"].dump());
     result.source = root["scheme"].get<std::string>();
   }
-  for (auto [field, target] : {std::pair{"beta", &result.beta},
-                               std::pair{"o_weight", &result.o_weight},
-                               std::pair{"max_weight", &result.max_weight}}) {
+  for (auto [field, target] :
+       {std::pair{"beta", &result.beta}, std::pair{"o_weight", &result.o_weight},
+        std::pair{"max_weight", &result.max_weight}}) {
     if (!root.contains(field)) continue;
     if (!root[field].is_number()) {
       throw fail(field, "expected a number, found " + root[field].dump());
@@ -307,8 +320,8 @@ ClassWeights ClassWeights::from_json(const std::string& json, const std::string&
     for (const auto& [key, value] : counts.items()) {
       const int id = label_key("counts", key);
       if (!value.is_number_unsigned()) {
-        throw fail("counts[\"" + key + "\"]", "expected a non-negative integer, found " +
-                                                   value.dump());
+        throw fail("counts[\"" + key + "\"]",
+                   "expected a non-negative integer, found " + value.dump());
       }
       result.counts[id] = value.get<uint64_t>();
     }
@@ -351,8 +364,8 @@ std::string ClassWeights::to_table() const {
     if (o_weight != 1.0) out += ", o_weight " + format_double(o_weight);
     if (max_weight > 0.0) out += ", max_weight " + format_double(max_weight);
   }
-  out += "; " + std::to_string(total) + " counted tokens, " + std::to_string(num_classes) +
-         " of " + std::to_string(kNumLabels) + " labels present\n";
+  out += "; " + std::to_string(total) + " counted tokens, " + std::to_string(num_classes) + " of " +
+         std::to_string(kNumLabels) + " labels present\n";
   std::snprintf(line, sizeof(line), "%3s  %-20s %12s %9s %12s\n", "id", "label", "count", "share",
                 "weight");
   out += line;
@@ -381,8 +394,7 @@ std::string ClassWeights::to_toml() const {
   }
   out += "[class_weights]\n";
   for (int c = 0; c < kNumLabels; ++c) {
-    out += std::to_string(c) + " = " + format_double(weights.at(c)) + "  # " + label_name(c) +
-           "\n";
+    out += std::to_string(c) + " = " + format_double(weights.at(c)) + "  # " + label_name(c) + "\n";
   }
   return out;
 }

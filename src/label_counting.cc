@@ -85,14 +85,14 @@ void count_labels_portable(const int32_t* labels, std::size_t n, LabelCounts& co
 }
 
 bool avx512_counting_available() {
-  static const bool available = __builtin_cpu_supports("avx512f") &&
-                                __builtin_cpu_supports("popcnt");
+  static const bool available =
+      __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt");
   return available;
 }
 
 __attribute__((target("avx512f,popcnt"))) void count_labels_avx512(const int32_t* labels,
-                                                                    std::size_t n,
-                                                                    LabelCounts& counts) {
+                                                                   std::size_t n,
+                                                                   LabelCounts& counts) {
   // Non-O labels of a chunk are packed into `packed`; O is the rest. Each 16-label store writes a
   // full vector at the current fill position, hence the 32 slots of slack.
   constexpr std::size_t kChunk = 4096;

@@ -28,12 +28,19 @@ using Expected = std::map<int, double>;
 // The issue's count table.
 LabelCounts issue_counts() {
   LabelCounts counts{};
-  const std::pair<const char*, uint64_t> table[] = {
-      {"O", 800000},         {"B-FIRSTNAME", 25000},    {"I-FIRSTNAME", 12000},
-      {"B-SURNAME", 24000},  {"I-SURNAME", 10000},      {"B-EMAIL", 5000},
-      {"I-EMAIL", 15000},    {"B-SSN", 1200},           {"I-SSN", 3600},
-      {"B-IBAN", 800},       {"I-IBAN", 4000},          {"B-SECURITYTOKEN", 500},
-      {"I-SECURITYTOKEN", 2000}};
+  const std::pair<const char*, uint64_t> table[] = {{"O", 800000},
+                                                    {"B-FIRSTNAME", 25000},
+                                                    {"I-FIRSTNAME", 12000},
+                                                    {"B-SURNAME", 24000},
+                                                    {"I-SURNAME", 10000},
+                                                    {"B-EMAIL", 5000},
+                                                    {"I-EMAIL", 15000},
+                                                    {"B-SSN", 1200},
+                                                    {"I-SSN", 3600},
+                                                    {"B-IBAN", 800},
+                                                    {"I-IBAN", 4000},
+                                                    {"B-SECURITYTOKEN", 500},
+                                                    {"I-SECURITYTOKEN", 2000}};
   for (const auto& [name, n] : table) counts[*label_from_name(name)] = n;
   return counts;
 }
@@ -68,6 +75,7 @@ double present_entity_mean(const ClassWeights& cw) {
 }
 
 // Pasted from `/usr/bin/python3 tests/class_weights_expected.py` (N = 903100, K = 13).
+// clang-format off
 const Expected kInverseRaw = {{0, 8.68365384615384615e-2}, {1, 2.89455128205128205e+0}, {2, 6.94692307692307692e+0}, {3, 2.77876923076923077e+0}, {4, 5.78910256410256410e+0}, {9, 1.38938461538461538e+1}, {10, 4.63128205128205128e+0}, {27, 5.78910256410256410e+1}, {28, 1.92970085470085470e+1}, {43, 8.68365384615384615e+1}, {44, 1.73673076923076923e+1}, {47, 1.38938461538461538e+2}, {48, 3.47346153846153846e+1}};  // NOLINT
 const Expected kInverse = {{1, 8.86088411932657281e-2}, {2, 2.12661218863837747e-1}, {3, 8.50644875455350989e-2}, {4, 1.77217682386531456e-1}, {9, 4.25322437727675495e-1}, {10, 1.41774145909225165e-1}, {27, 1.77217682386531456e+0}, {28, 5.90725607955104854e-1}, {43, 2.65826523579797184e+0}, {44, 5.31653047159594368e-1}, {47, 4.25322437727675495e+0}, {48, 1.06330609431918874e+0}};  // NOLINT
 const Expected kInverseSqrtRaw = {{0, 2.94680400538513015e-1}, {1, 1.70133808575817230e+0}, {2, 2.63570162896392294e+0}, {3, 1.66696407602840403e+0}, {4, 2.40605539506108714e+0}, {9, 3.72744499004963906e+0}, {10, 2.15204136839468104e+0}, {27, 7.60861522492928019e+0}, {28, 4.39283604827320490e+0}, {43, 9.31861247512409766e+0}, {44, 4.16741019007101007e+0}, {47, 1.17872160215405206e+1}, {48, 5.89360801077026030e+0}};  // NOLINT
@@ -76,6 +84,7 @@ const Expected kEffectiveRaw = {{0, 1.00000000000000000e-3}, {1, 1.0000000000373
 const Expected kEffective = {{1, 8.00195030871801279e-1}, {2, 8.00231179961907455e-1}, {3, 8.00195030852928338e-1}, {4, 8.00199918009344105e-1}, {9, 8.05609623316206807e-1}, {10, 8.00195273793334220e-1}, {27, 1.14479313930750250e+0}, {28, 8.22631948053158918e-1}, {43, 1.45265279852590877e+0}, {44, 8.15094153026393606e-1}, {47, 2.03290708257401380e+0}, {48, 9.25294821707500209e-1}};  // NOLINT
 const Expected kEffective9999Raw = {{0, 1.00000000000000000e-4}, {1, 1.09975560545644280e-4}, {2, 1.58193067261104926e-4}, {3, 1.08941331211823716e-4}, {4, 1.43097575320779001e-4}, {9, 2.54139613855372583e-4}, {10, 1.28718918829186912e-4}, {27, 8.84291476021793547e-4}, {28, 3.30757577631114990e-4}, {43, 1.30060412784956157e-3}, {44, 3.03312143316339438e-4}, {47, 2.05031666847195700e-3}, {48, 5.51640639368479396e-4}};  // NOLINT
 const Expected kEffective9999 = {{1, 2.08682650968976418e-1}, {2, 3.00177134603097571e-1}, {3, 2.06720162957815272e-1}, {4, 2.71532886188645658e-1}, {9, 4.82239218172111051e-1}, {10, 2.44248859272571344e-1}, {27, 1.67797543863308559e+0}, {28, 6.27624608464628996e-1}, {43, 2.46794393149005606e+0}, {44, 5.75545892417301558e-1}, {47, 3.89055091494647617e+0}, {48, 1.04675830188523430e+0}};  // NOLINT
+// clang-format on
 
 ClassWeightOptions options_for(WeightScheme scheme, double beta = 0.999) {
   ClassWeightOptions options;
@@ -316,9 +325,9 @@ ClassWeights from_toml_text(const std::string& text) {
 TEST(ClassWeightsTomlTest, AcceptsIdsNamesAndTypes) {
   const ClassWeights cw = from_toml_text(
       "[class_weights]\n"
-      "17 = 3.5\n"            // B-COMPANYNAME (type 8)
+      "17 = 3.5\n"  // B-COMPANYNAME (type 8)
       "\"B-SSN\" = 2.25\n"
-      "I-SSN = 2\n"           // bare key with '-' and an integer value
+      "I-SSN = 2\n"  // bare key with '-' and an integer value
       "IBAN = 4.0\n"
       "O = 0.5\n");
   EXPECT_EQ(cw.source, "config");
@@ -358,8 +367,9 @@ TEST(ClassWeightsTomlTest, BadEntriesNameKeyValueAndLine) {
       {"0 = 2", "[class_weights] 0 = 2: the weight of O must be at most 1.0"},
       {"SSN = 2.0\nB-SSN = 3.0",
        "train.toml:3: [class_weights] B-SSN = 3.0: label B-SSN (id 27) is already set by key SSN"},
-      {"27 = 2.0\nSSN = 3.0", "[class_weights] SSN = 3.0: label B-SSN (id 27) is already set by "
-                              "key 27"},
+      {"27 = 2.0\nSSN = 3.0",
+       "[class_weights] SSN = 3.0: label B-SSN (id 27) is already set by "
+       "key 27"},
   };
   for (const auto& [entry, message] : cases) {
     try {

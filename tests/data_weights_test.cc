@@ -41,8 +41,8 @@ class DataWeightsTest : public ::testing::Test {
 
   std::string write_config(const std::string& extra) {
     const std::string path = (dir_ / "train.toml").string();
-    write_file_atomic(path, "[data]\ntokenizer_vocab_size = " + std::to_string(kVocab) + "\n" +
-                                extra);
+    write_file_atomic(path,
+                      "[data]\ntokenizer_vocab_size = " + std::to_string(kVocab) + "\n" + extra);
     return path;
   }
 
@@ -78,8 +78,7 @@ TEST_F(DataWeightsTest, CountsTheTrainingSplitLikeTheTrainer) {
   EXPECT_EQ(result.counted_samples, kNumSamples - 30) << "10% held out for validation";
   EXPECT_EQ(result.weights.counts, trainer_counts(false));
   EXPECT_EQ(result.weights.source, "inverse_sqrt");
-  const ClassWeights expected =
-      compute_class_weights(trainer_counts(false), ClassWeightOptions{});
+  const ClassWeights expected = compute_class_weights(trainer_counts(false), ClassWeightOptions{});
   EXPECT_EQ(result.weights.weights, expected.weights);
   EXPECT_THAT(result.tokenizer, HasSubstr("trained on the counted samples"));
   // Generated data has names in most samples: the counts are real, not a degenerate table.

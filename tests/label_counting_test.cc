@@ -26,7 +26,8 @@ struct Impl {
 std::vector<Impl> implementations() {
   std::vector<Impl> impls = {{"dispatch", &count_labels_into},
                              {"portable", &detail::count_labels_portable}};
-  if (detail::avx512_counting_available()) impls.push_back({"avx512", &detail::count_labels_avx512});
+  if (detail::avx512_counting_available())
+    impls.push_back({"avx512", &detail::count_labels_avx512});
   return impls;
 }
 
@@ -103,8 +104,8 @@ TEST_P(LabelCountingTest, IntoAccumulates) {
 }
 
 TEST_P(LabelCountingTest, RejectsBadLabelsWithValueAndPosition) {
-  const int32_t bad_values[] = {kNumLabels, -1, -99, -101, -128, -129, 75, 127, 128, 255, 256,
-                                1000, 100000, INT_MAX, INT_MIN};
+  const int32_t bad_values[] = {kNumLabels, -1,  -99, -101, -128,   -129,    75,     127,
+                                128,        255, 256, 1000, 100000, INT_MAX, INT_MIN};
   for (int32_t bad : bad_values) {
     // Lanes of the unrolled loop, of both vectors of a 32-label step, and of the scalar tail.
     for (std::size_t pos : {0u, 1u, 2u, 3u, 4u, 15u, 16u, 31u, 32u, 36u}) {
@@ -141,7 +142,10 @@ TEST_P(LabelCountingTest, CountsAcrossChunkBoundaries) {
   // Long runs of O and of entity labels around the vector loop's 4096-label chunks.
   std::vector<int32_t> labels;
   for (int run = 0; run < 40; ++run) {
-    labels.insert(labels.end(), 997 + run * 13, run % 3 == 0 ? 0 : run % 3 == 1 ? 27 : kIgnoreLabel);
+    labels.insert(labels.end(), 997 + run * 13,
+                  run % 3 == 0   ? 0
+                  : run % 3 == 1 ? 27
+                                 : kIgnoreLabel);
   }
   EXPECT_EQ(count(labels), naive_counts(labels));
 }
