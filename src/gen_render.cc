@@ -63,13 +63,20 @@ bool Renderer::satisfiable(const Needs& needs) const {
 }
 
 void Renderer::text(std::string_view s) {
+  // "... & Co." + "." -> one period, as people write it. Only template text is touched, never a
+  // value (entity() appends directly).
+  if (!s.empty() && s.front() == '.' && !text_.empty() && text_.back() == '.') s.remove_prefix(1);
+  append(s);
+}
+
+void Renderer::append(std::string_view s) {
   text_.append(s);
   cps_ += static_cast<int64_t>(codepoint_count(s));
 }
 
 void Renderer::entity(int type, std::string_view v) {
   const int64_t start = cps_;
-  text(v);
+  append(v);
   entities_.push_back(Entity{start, cps_, type});
   emitted_ |= bit(type);
 }

@@ -62,6 +62,8 @@ class Renderer {
   const std::string& current_text() const { return text_; }
 
  private:
+  void append(std::string_view s);  // raw append with code-point count
+
   struct Person {
     std::string first, last;
     std::vector<Mention> mentions;
