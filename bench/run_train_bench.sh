@@ -18,15 +18,18 @@ bench=$build/train_step_bench
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-"$bench" --benchmark_filter='BM_MatmulCeiling' --benchmark_format=json >"$tmp/ceiling.json"
+echo "load average before: $(cut -d" " -f1-3 /proc/loadavg)"
+"$bench" --benchmark_filter='BM_MatmulCeiling' --benchmark_format=json >"$tmp/ceiling.json" 2>/dev/null
 i=1
 while [ "$i" -le "$rounds" ]; do
-  "$bench" --benchmark_filter="BM_TrainStep/$preset\$" --benchmark_repetitions=3 \
-    --benchmark_format=json >"$tmp/cpp$i.json"
+  "$bench" --benchmark_filter="^BM_TrainStep/$preset/min_time" --benchmark_repetitions=3 \
+    --benchmark_format=json >"$tmp/cpp$i.json" 2>"$tmp/threads.txt"
   /usr/bin/python3 "$here/train_step_bench.py" --preset "$preset" --repeats 3 >"$tmp/py$i.json"
   i=$((i + 1))
 done
 
+echo "load average after: $(cut -d" " -f1-3 /proc/loadavg) (figures are only meaningful on an idle machine)"
+cat "$tmp/threads.txt"
 /usr/bin/python3 - "$tmp" "$rounds" "$preset" <<'PY'
 import json, statistics, sys
 tmp, rounds, preset = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -44,5 +47,8 @@ print(f"piikit  train step ({preset}, 32x64): {c:,.0f} tokens/s  ({g:.1f} model 
 print(f"PyTorch train step ({preset}, 32x64): {p:,.0f} tokens/s")
 print(f"ratio piikit / PyTorch: {c / p:.2f}x   (goal >= 1.5x)")
 print(f"fraction of matmul ceiling: {g / m:.0%}   (goal >= 50%)")
+print(f"best samples (least disturbed): piikit {max(cpp):,.0f}, PyTorch {max(py):,.0f} tokens/s, "
+      f"ratio {max(cpp) / max(py):.2f}x; ceiling {max(ceiling):.1f} GFLOP/s, "
+      f"fraction {max(gflops) / max(ceiling):.0%}")
 print(f"samples: piikit {[round(x) for x in cpp]}, PyTorch {[round(x) for x in py]}")
 PY
