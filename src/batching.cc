@@ -12,7 +12,7 @@ namespace piikit {
 
 std::vector<int32_t> coref_token_labels(const Encoding& encoding,
                                         const std::vector<CorefCluster>& clusters,
-                                        int coref_classes, bool char_cnn) {
+                                        int coref_classes) {
   std::vector<int32_t> labels(encoding.size(), kNoCoref);
   for (std::size_t i = 0; i < encoding.size(); ++i) {
     const auto [start, end] = encoding.offsets[i];
