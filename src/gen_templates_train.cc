@@ -67,7 +67,7 @@ const std::pair<std::string_view, std::string_view> kTrainTemplates[] = {
     {"invoice.header", "INVOICE {#invoice}\nIssue date: {#date}\n"},
     {"invoice.header", "Tax invoice no. {#invoice}\n"},
     {"invoice.footer", "\nItem: {#product} x {#qty} @ {#price}\nTotal due: {#price}\nPayment terms: {=14|30} days"},
-    {"invoice.footer", "\nSubtotal: {#price}\nVAT {#percent}"},
+    {"invoice.footer", "\nSubtotal: {#price}\nVAT {=19|20|21|10|7}%"},
     {"webform.header", "Contact form submission\n"},
     {"webform.header", "Registration form\n* required fields\n"},
     {"webform.footer", "\n[x] I agree to the terms\nSubmitted: {#ts}"},
