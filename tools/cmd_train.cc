@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "piikit/config.h"
+#include "piikit/error.h"
 #include "piikit/trainer.h"
 
 namespace piikit::cli {
