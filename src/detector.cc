@@ -51,7 +51,7 @@ Detector::Detector(LoadedModel loaded, const DetectorOptions& options)
   window_length_ = options_.max_length > 0
                        ? std::min(options_.max_length, loaded.config.max_length)
                        : loaded.config.max_length;
-  check_options();
+  resolve_options();
 }
 
 Detector::Detector(Tokenizer tokenizer, ForwardFn forward, int model_max_length, bool char_cnn,
@@ -63,14 +63,15 @@ Detector::Detector(Tokenizer tokenizer, ForwardFn forward, int model_max_length,
       options_(options) {
   window_length_ = options_.max_length > 0 ? std::min(options_.max_length, model_max_length)
                                            : model_max_length;
-  check_options();
+  resolve_options();
 }
 
-void Detector::check_options() const {
+void Detector::resolve_options() {
   if (window_length_ < 3) {
     throw ConfigError(fmt::format("detect: max_length must be at least 3 tokens, got {}",
                                   window_length_));
   }
+  if (options_.stride == -1) options_.stride = std::min(64, (window_length_ - 2) / 4);
   if (options_.stride < 0 || options_.stride >= window_length_ - 2) {
     throw ConfigError(fmt::format(
         "detect: stride must be in [0, {}) for windows of {} tokens, got {}", window_length_ - 2,

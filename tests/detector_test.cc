@@ -171,8 +171,11 @@ TEST(DetectorTest, RejectsBadOptions) {
   options.max_length = 16;
   options.stride = 14;
   EXPECT_THROW(fake.detector(options), ConfigError);
-  options.stride = -1;
+  options.stride = -2;
   EXPECT_THROW(fake.detector(options), ConfigError);
+  options.stride = -1;  // automatic: a quarter of the window's text tokens, at most 64
+  EXPECT_EQ(fake.detector(options).stride(), 3);
+  EXPECT_EQ(fake.detector({}).stride(), 64);
 }
 
 // ---- With a real (randomly initialised) model saved to a directory ---------------------------
@@ -239,6 +242,7 @@ bool well_formed(const std::vector<DetectedEntity>& ents, const std::string& tex
 TEST(DetectorModelTest, LoadsFromTheDirectoryAlone) {
   Detector det(tiny_model_dir().string());
   EXPECT_EQ(det.window_length(), 64);
+  EXPECT_EQ(det.stride(), 15);
   const std::vector<std::string> texts = {"Anna lives in Graz.", "", "nothing to see",
                                           "Zoë from Zürich, call +43 555 0100"};
   const auto found = det.detect(texts);

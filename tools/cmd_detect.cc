@@ -18,7 +18,7 @@ struct DetectFlags {
   bool mask_given = false;
   int batch_size = 32;      // --batch-size: lines per detection batch
   int max_length = 0;       // --max-length: window length in tokens (0 = the model's)
-  int stride = 64;          // --stride: overlap in tokens between windows
+  int stride = -1;          // --stride: overlap in tokens between windows (-1 = automatic)
   int threads = 0;          // --threads: intra-op threads (0 = all cores)
   std::string device = "cpu";
 };
@@ -76,7 +76,7 @@ void register_detect(CLI::App& app) {
   sub->add_option("--max-length", flags->max_length,
                   "Window length in tokens, [CLS]/[SEP] included (0 = the model's max_length)")
       ->capture_default_str();
-  sub->add_option("--stride", flags->stride, "Overlap in tokens between windows of long texts")
+  sub->add_option("--stride", flags->stride, "Overlap in tokens between windows of long texts (-1 = min(64, window/4))")
       ->capture_default_str();
   sub->add_option("--threads", flags->threads, "CPU threads (0 = all cores)")->capture_default_str();
   sub->add_option("--device", flags->device, "cpu or cuda[:N]")->capture_default_str();

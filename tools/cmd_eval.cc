@@ -21,7 +21,7 @@ struct EvalFlags {
   std::string json_out;            // --json: also write the full report as JSON here
   int batch_size = 64;             // --batch-size: texts per detection batch
   int max_length = 0;              // --max-length: window length (0 = the model's)
-  int stride = 64;                 // --stride
+  int stride = -1;                 // --stride (-1 = automatic)
   int threads = 0;                 // --threads (0 = all cores)
   std::string device = "cpu";
 };
@@ -66,7 +66,7 @@ void register_eval(CLI::App& app) {
   sub->add_option("--max-length", flags->max_length,
                   "Window length in tokens (0 = the model's max_length)")
       ->capture_default_str();
-  sub->add_option("--stride", flags->stride, "Overlap in tokens between windows of long texts")
+  sub->add_option("--stride", flags->stride, "Overlap in tokens between windows of long texts (-1 = min(64, window/4))")
       ->capture_default_str();
   sub->add_option("--threads", flags->threads, "CPU threads (0 = all cores)")->capture_default_str();
   sub->add_option("--device", flags->device, "cpu or cuda[:N]")->capture_default_str();

@@ -20,7 +20,9 @@ namespace piikit {
 
 struct DetectorOptions {
   int max_length = 0;           // window length in tokens incl. [CLS]/[SEP]; 0 = the model's max
-  int stride = 64;              // overlap in tokens between neighbouring windows of a long text
+  // Overlap in tokens between neighbouring windows of a long text; -1 = automatic:
+  // min(64, (window length - 2) / 4).
+  int stride = -1;
   int max_batch_windows = 32;   // most windows in one forward pass
   int max_batch_tokens = 8192;  // most padded tokens (windows x longest window) in one pass
   std::string device = "cpu";   // cpu | cuda[:N]
@@ -54,10 +56,11 @@ class Detector {
 
   const Tokenizer& tokenizer() const { return tokenizer_; }
   int window_length() const { return window_length_; }
+  int stride() const { return options_.stride; }
   const DetectTimings& timings() const { return timings_; }
 
  private:
-  void check_options() const;
+  void resolve_options();  // window length, automatic stride; throws ConfigError
 
   Tokenizer tokenizer_;
   ForwardFn forward_;
