@@ -2,8 +2,9 @@
 //
 //   BM_MatmulCeiling        torch::mm 2048 x 2048 x 2048 fp32: GFLOP/s (the ceiling)
 //   BM_TrainStep/<preset>   forward + weighted masked CE + backward + grad-norm clip + AdamW step
-//                           (FusedAdamW) on one batch (default 32 x 64 tokens, no padding): tokens/s and model
-//                           GFLOP/s (matmul FLOPs: 3x the forward GEMMs and attention products)
+//                           (FusedAdamW) on one batch (default 32 x 64 tokens, no padding):
+//                           tokens/s and model GFLOP/s (matmul FLOPs: 3x the forward GEMMs and
+//                           attention products)
 //   BM_TrainStep/tiny/<variant>: ablations for docs/model.md (libtorch's dropout, attention
 //                           dropout on, libtorch's AdamW, all three)
 //
@@ -82,9 +83,9 @@ void BM_MatmulCeiling(benchmark::State& state) {
 
 // What a benchmark changes from piikit's defaults (ablations for docs/model.md).
 struct Variant {
-  bool torch_dropout = false;     // libtorch's dropout instead of fast_dropout
-  double attention_dropout = 0;   // dropout on attention probabilities
-  bool torch_adamw = false;       // torch::optim::AdamW instead of FusedAdamW
+  bool torch_dropout = false;    // libtorch's dropout instead of fast_dropout
+  double attention_dropout = 0;  // dropout on attention probabilities
+  bool torch_adamw = false;      // torch::optim::AdamW instead of FusedAdamW
 };
 
 template <class Optimizer>
@@ -118,9 +119,8 @@ void train_step_bench(benchmark::State& state, const std::string& preset, Varian
   torch::optim::AdamW plain = make_optimizer<torch::optim::AdamW>(model);
   torch::optim::Optimizer& optimizer =
       variant.torch_adamw ? static_cast<torch::optim::Optimizer&>(plain) : fused;
-  piikit::MaskedSparseCategoricalCrossEntropy loss_fn(piikit::kIgnoreLabel, class_weights(),
-                                                      piikit::kNumLabels,
-                                                      piikit::LossReduction::kMean);
+  piikit::MaskedSparseCategoricalCrossEntropy loss_fn(
+      piikit::kIgnoreLabel, class_weights(), piikit::kNumLabels, piikit::LossReduction::kMean);
   const Batch batch = make_batch(g_batch, g_seq);
 
   auto step = [&] {
@@ -140,9 +140,9 @@ void train_step_bench(benchmark::State& state, const std::string& preset, Varian
   const double tokens = static_cast<double>(g_batch * g_seq);
   state.counters["tokens_per_second"] =
       benchmark::Counter(tokens, benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["model_GFLOPs"] = benchmark::Counter(
-      tokens * train_flops_per_token(config, g_seq) / 1e9,
-      benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["model_GFLOPs"] =
+      benchmark::Counter(tokens * train_flops_per_token(config, g_seq) / 1e9,
+                         benchmark::Counter::kIsIterationInvariantRate);
   state.counters["params_M"] = static_cast<double>(model->num_parameters()) / 1e6;
   state.counters["loss"] = last_loss;
   state.SetLabel(preset + " " + std::to_string(g_batch) + "x" + std::to_string(g_seq));
@@ -167,7 +167,8 @@ int main(int argc, char** argv) {
   std::vector<char*> rest{argv[0]};
   for (int i = 1; i < argc; ++i) {
     if (take_flag(argv[i], "batch", g_batch) || take_flag(argv[i], "seq", g_seq) ||
-        take_flag(argv[i], "threads", threads) || take_flag(argv[i], "torch_threads", torch_threads)) {
+        take_flag(argv[i], "threads", threads) ||
+        take_flag(argv[i], "torch_threads", torch_threads)) {
       continue;
     }
     rest.push_back(argv[i]);

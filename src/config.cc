@@ -4,6 +4,7 @@
 #include "piikit/config.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <cmath>
 #include <filesystem>
@@ -11,7 +12,6 @@
 #include <limits>
 #include <map>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "piikit/error.h"
 #include "piikit/file_util.h"
@@ -21,10 +21,10 @@ namespace {
 
 // Where a value came from, for messages: "config.toml:12: training.batch_size: ...".
 struct Origin {
-  std::string source;   // file name, or "--set <text>" for an override
-  std::size_t line = 0; // 1-based; 0 = unknown
-  std::string key;      // "section.key"
-  std::string raw;      // override text after '=' (empty for file values)
+  std::string source;    // file name, or "--set <text>" for an override
+  std::size_t line = 0;  // 1-based; 0 = unknown
+  std::string key;       // "section.key"
+  std::string raw;       // override text after '=' (empty for file values)
 
   std::string prefix() const {
     std::string out = source;
@@ -62,8 +62,8 @@ struct Field {
 int64_t as_integer(const toml::node& node, const Origin& at) {
   if (auto v = node.value_exact<int64_t>()) return *v;
   // Lenient for overrides and hand-written files alike: 4.0 is a fine batch size.
-  if (auto d = node.value_exact<double>(); d && std::isfinite(*d) && *d == std::floor(*d) &&
-                                            std::fabs(*d) < 9.0e15) {
+  if (auto d = node.value_exact<double>();
+      d && std::isfinite(*d) && *d == std::floor(*d) && std::fabs(*d) < 9.0e15) {
     return static_cast<int64_t>(*d);
   }
   fail(at, "expected an integer, got " + show(node));
@@ -165,7 +165,8 @@ std::function<std::string(double)> in_range(double lo, double hi, bool lo_open, 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr int64_t kIntMax = std::numeric_limits<int32_t>::max();
 
-#define PIIKIT_REF(member) [](auto& c) -> auto& { return c.member; }
+#define PIIKIT_REF(member) \
+  [](auto& c) -> auto& { return c.member; }
 
 const std::vector<Field>& fields() {
   static const std::vector<Field> table = [] {
@@ -177,8 +178,8 @@ const std::vector<Field>& fields() {
     f.push_back(int_field("model", "num_layers", PIIKIT_REF(model.num_layers), 1, 256));
     f.push_back(int_field("model", "num_heads", PIIKIT_REF(model.num_heads), 1, 1024));
     f.push_back(int_field("model", "ffn_dim", PIIKIT_REF(model.ffn_dim), 1, 1 << 20));
-    f.push_back(double_field("model", "dropout", PIIKIT_REF(model.dropout),
-                             in_range(0, 1, false, true)));
+    f.push_back(
+        double_field("model", "dropout", PIIKIT_REF(model.dropout), in_range(0, 1, false, true)));
     f.push_back(double_field("model", "attention_dropout", PIIKIT_REF(model.attention_dropout),
                              in_range(0, 1, false, true)));
     f.push_back(int_field("model", "max_length", PIIKIT_REF(model.max_length), 3, 1 << 20));
@@ -195,7 +196,8 @@ const std::vector<Field>& fields() {
     f.push_back(int_field("training", "batch_size", PIIKIT_REF(training.batch_size), 1, kIntMax));
     f.push_back(double_field("training", "learning_rate", PIIKIT_REF(training.learning_rate),
                              in_range(0, kInf, true, true)));
-    f.push_back(int_field("training", "warmup_steps", PIIKIT_REF(training.warmup_steps), 0, kIntMax));
+    f.push_back(
+        int_field("training", "warmup_steps", PIIKIT_REF(training.warmup_steps), 0, kIntMax));
     f.push_back(string_field("training", "lr_schedule", PIIKIT_REF(training.lr_schedule),
                              {"cosine", "linear"}));
     f.push_back(double_field("training", "weight_decay", PIIKIT_REF(training.weight_decay),
@@ -204,8 +206,8 @@ const std::vector<Field>& fields() {
                              in_range(0, kInf, false, true)));
     f.push_back(double_field("training", "eval_size_ratio", PIIKIT_REF(training.eval_size_ratio),
                              in_range(0, 1, true, true)));
-    f.push_back(int_field("training", "eval_every_steps", PIIKIT_REF(training.eval_every_steps),
-                          0, kIntMax));
+    f.push_back(int_field("training", "eval_every_steps", PIIKIT_REF(training.eval_every_steps), 0,
+                          kIntMax));
     f.push_back(int_field("training", "max_sequence_length",
                           PIIKIT_REF(training.max_sequence_length), 3, 1 << 20));
     f.push_back(int_field("training", "seed", PIIKIT_REF(training.seed), 0,
@@ -213,8 +215,8 @@ const std::vector<Field>& fields() {
     f.push_back(string_field("training", "class_weight_scheme",
                              PIIKIT_REF(training.class_weight_scheme),
                              {"none", "inverse", "inverse_sqrt", "effective"}));
-    f.push_back(double_field("training", "class_weight_beta", PIIKIT_REF(training.class_weight_beta),
-                             in_range(0, 1, true, true)));
+    f.push_back(double_field("training", "class_weight_beta",
+                             PIIKIT_REF(training.class_weight_beta), in_range(0, 1, true, true)));
     f.push_back(double_field("training", "o_weight", PIIKIT_REF(training.o_weight),
                              in_range(0, 1, true, false)));
     f.push_back(double_field("training", "max_weight", PIIKIT_REF(training.max_weight),
@@ -226,11 +228,11 @@ const std::vector<Field>& fields() {
     f.push_back(double_field("training", "pii_loss_weight", PIIKIT_REF(training.pii_loss_weight),
                              in_range(0, kInf, false, true)));
     f.push_back(double_field("training", "coref_loss_weight",
-                             PIIKIT_REF(training.coref_loss_weight), in_range(0, kInf, false, true)));
-    f.push_back(string_field("training", "early_stopping_metric",
-                             PIIKIT_REF(training.early_stopping_metric),
-                             {"entity_macro_f1", "entity_micro_f1", "token_macro_f1",
-                              "token_micro_f1", "loss"}));
+                             PIIKIT_REF(training.coref_loss_weight),
+                             in_range(0, kInf, false, true)));
+    f.push_back(string_field(
+        "training", "early_stopping_metric", PIIKIT_REF(training.early_stopping_metric),
+        {"entity_macro_f1", "entity_micro_f1", "token_macro_f1", "token_micro_f1", "loss"}));
     f.push_back(int_field("training", "early_stopping_patience",
                           PIIKIT_REF(training.early_stopping_patience), 0, kIntMax));
     f.push_back(double_field("training", "early_stopping_threshold",
@@ -271,8 +273,8 @@ const std::vector<Field>& fields() {
     f.push_back(int_field("data", "generate_seed", PIIKIT_REF(data.generate_seed), 0,
                           std::numeric_limits<int64_t>::max()));
     f.push_back(string_field("data", "generator_config", PIIKIT_REF(data.generator_config)));
-    f.push_back(int_field("data", "tokenizer_vocab_size", PIIKIT_REF(data.tokenizer_vocab_size),
-                          16, kIntMax));
+    f.push_back(int_field("data", "tokenizer_vocab_size", PIIKIT_REF(data.tokenizer_vocab_size), 16,
+                          kIntMax));
     return f;
   }();
   return table;
@@ -300,8 +302,8 @@ struct Entry {
 
 struct Collected {
   std::vector<Entry> entries;
-  toml::table class_weights;        // merged [class_weights] table
-  Origin class_weights_origin;      // where it came from (for errors from class_weights_from_toml)
+  toml::table class_weights;    // merged [class_weights] table
+  Origin class_weights_origin;  // where it came from (for errors from class_weights_from_toml)
   bool has_class_weights = false;
 };
 
@@ -310,12 +312,14 @@ void collect_document(const toml::table& doc, const std::string& source, Collect
   for (const auto& [k, node] : doc) {
     std::string section(k.str());
     Origin at{source, line_of(node), section, ""};
-    bool known = model_only ? section == "model"
-                            : std::find(kSections.begin(), kSections.end(), section) != kSections.end();
+    bool known = model_only
+                     ? section == "model"
+                     : std::find(kSections.begin(), kSections.end(), section) != kSections.end();
     if (!known) {
       if (!node.is_table()) fail(at, "unknown top-level key (keys belong in a [section])");
       fail(at, fmt::format("unknown section [{}] (valid: {})", section,
-                           model_only ? std::string("model") : fmt::format("{}", fmt::join(kSections, ", "))));
+                           model_only ? std::string("model")
+                                      : fmt::format("{}", fmt::join(kSections, ", "))));
     }
     const toml::table* table = node.as_table();
     if (!table) fail(at, "expected a table [" + section + "], got " + show(node));

@@ -101,8 +101,8 @@ class FastDropout : public torch::autograd::Function<FastDropout> {
     const float scale = static_cast<float>(ctx->saved_data["scale"].toDouble());
     torch::Tensor grad = grads[0].contiguous();
     torch::Tensor out = torch::empty_like(grad);
-    dropout_backward_kernel(grad.data_ptr<float>(), mask.data_ptr<uint8_t>(),
-                            out.data_ptr<float>(), grad.numel(), scale);
+    dropout_backward_kernel(grad.data_ptr<float>(), mask.data_ptr<uint8_t>(), out.data_ptr<float>(),
+                            grad.numel(), scale);
     return {out, torch::Tensor()};
   }
 };

@@ -43,15 +43,15 @@ void MaskedSparseCategoricalCrossEntropy::to(torch::Device device) {
 }
 
 torch::Tensor MaskedSparseCategoricalCrossEntropy::operator()(const torch::Tensor& logits,
-                                                               const torch::Tensor& labels) const {
+                                                              const torch::Tensor& labels) const {
   // logits: (..., C) float; labels: (...) int64, values in [0, C) or pad_label.
   TORCH_CHECK(logits.dim() >= 1 && logits.size(-1) == num_classes_, "logits ", logits.sizes(),
               " must end in num_classes = ", num_classes_);
   TORCH_CHECK(logits.sizes().slice(0, logits.dim() - 1) == labels.sizes(), "logits ",
               logits.sizes(), " vs labels ", labels.sizes());
-  const torch::Tensor flat_logits = logits.reshape({-1, num_classes_});  // (N, C)
+  const torch::Tensor flat_logits = logits.reshape({-1, num_classes_});     // (N, C)
   const torch::Tensor flat_labels = labels.reshape({-1}).to(torch::kLong);  // (N)
-  const torch::Tensor valid = flat_labels != pad_label_;                   // (N) bool
+  const torch::Tensor valid = flat_labels != pad_label_;                    // (N) bool
   const torch::Tensor weights = weights_.defined() ? weights_.to(logits.device()) : weights_;
 
   torch::Tensor log_probs = torch::log_softmax(flat_logits, /*dim=*/1);  // (N, C)
@@ -59,8 +59,8 @@ torch::Tensor MaskedSparseCategoricalCrossEntropy::operator()(const torch::Tenso
   if (focal_gamma_ == 0.0 && reduction_ != LossReduction::kNone) {
     // sum_i weight[label_i] * -log p_i over valid i, fused; nll_loss rejects labels outside
     // [0, C) other than pad_label.
-    torch::Tensor total = at::nll_loss(log_probs, flat_labels, weights, at::Reduction::Sum,
-                                       pad_label_);
+    torch::Tensor total =
+        at::nll_loss(log_probs, flat_labels, weights, at::Reduction::Sum, pad_label_);
     switch (reduction_) {
       case LossReduction::kSum:
         return total;
@@ -68,10 +68,9 @@ torch::Tensor MaskedSparseCategoricalCrossEntropy::operator()(const torch::Tenso
         // Divide by the number of valid tokens (at least 1: an all-padding batch gives 0).
         return total / valid.sum().clamp_min(1).to(total.dtype());
       case LossReduction::kWeightedMean: {
-        torch::Tensor denom =
-            weights.defined()
-                ? weights.index({flat_labels.masked_select(valid)}).sum()
-                : valid.sum().to(total.dtype());
+        torch::Tensor denom = weights.defined()
+                                  ? weights.index({flat_labels.masked_select(valid)}).sum()
+                                  : valid.sum().to(total.dtype());
         return total / denom.clamp_min(std::numeric_limits<float>::min());
       }
       case LossReduction::kNone:
@@ -82,9 +81,9 @@ torch::Tensor MaskedSparseCategoricalCrossEntropy::operator()(const torch::Tenso
   // Explicit per-token path.
   const torch::Tensor safe_labels = flat_labels.masked_fill(~valid, 0);  // (N), pads -> class 0
   if (safe_labels.numel() > 0) {
-    TORCH_CHECK(safe_labels.min().item<int64_t>() >= 0 &&
-                    safe_labels.max().item<int64_t>() < num_classes_,
-                "labels must be in [0, ", num_classes_, ") or ", pad_label_);
+    TORCH_CHECK(
+        safe_labels.min().item<int64_t>() >= 0 && safe_labels.max().item<int64_t>() < num_classes_,
+        "labels must be in [0, ", num_classes_, ") or ", pad_label_);
   }
   torch::Tensor nll = -log_probs.gather(1, safe_labels.unsqueeze(1)).squeeze(1);  // (N)
   if (focal_gamma_ > 0.0) {

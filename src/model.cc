@@ -84,10 +84,11 @@ class CharCnnImpl : public torch::nn::Module {
  public:
   explicit CharCnnImpl(const ModelConfig& c) {
     embedding_ = register_module(
-        "embedding",
-        torch::nn::Embedding(torch::nn::EmbeddingOptions(kCharVocabSize, c.char_dim).padding_idx(0)));
+        "embedding", torch::nn::Embedding(
+                         torch::nn::EmbeddingOptions(kCharVocabSize, c.char_dim).padding_idx(0)));
     conv_ = register_module(
-        "conv", torch::nn::Conv1d(torch::nn::Conv1dOptions(c.char_dim, c.char_filters, 3).padding(1)));
+        "conv",
+        torch::nn::Conv1d(torch::nn::Conv1dOptions(c.char_dim, c.char_filters, 3).padding(1)));
     proj_ = register_module("proj", torch::nn::Linear(c.char_filters, c.d_model));
   }
 
@@ -95,8 +96,8 @@ class CharCnnImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& char_ids) {
     const int64_t B = char_ids.size(0), T = char_ids.size(1), C = char_ids.size(2);
     torch::Tensor e = embedding_->forward(char_ids.reshape({B * T, C}));  // (B*T, C, E)
-    torch::Tensor f = torch::gelu(conv_->forward(e.transpose(1, 2)));   // (B*T, F, C)
-    torch::Tensor pooled = std::get<0>(f.max(2));                        // (B*T, F)
+    torch::Tensor f = torch::gelu(conv_->forward(e.transpose(1, 2)));     // (B*T, F, C)
+    torch::Tensor pooled = std::get<0>(f.max(2));                         // (B*T, F)
     return proj_->forward(pooled).view({B, T, -1});
   }
 
@@ -119,8 +120,8 @@ TokenClassifierImpl::TokenClassifierImpl(const ModelConfig& config) : config_(co
     token_embedding_->weight.normal_(0.0, 0.02);
     token_embedding_->weight[kPadId].zero_();
   }
-  position_embedding_ = register_parameter(
-      "position_embedding", torch::randn({config_.max_length, d}) * 0.02);
+  position_embedding_ =
+      register_parameter("position_embedding", torch::randn({config_.max_length, d}) * 0.02);
   if (config_.char_cnn) {
     char_cnn_ = register_module("char_cnn", std::make_shared<CharCnnImpl>(config_));
   }
@@ -128,7 +129,8 @@ TokenClassifierImpl::TokenClassifierImpl(const ModelConfig& config) : config_(co
     layers_.push_back(
         register_module("layer" + std::to_string(i), std::make_shared<EncoderLayerImpl>(config_)));
   }
-  final_norm_ = register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+  final_norm_ =
+      register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
   pii_head_ = register_module("pii_head", torch::nn::Linear(d, kNumLabels));
   if (config_.coref_clusters > 0) {
     coref_head_ = register_module("coref_head", torch::nn::Linear(d, config_.coref_clusters));
@@ -147,10 +149,10 @@ ModelOutput TokenClassifierImpl::forward(const torch::Tensor& ids,
 
   torch::Tensor x = token_embedding_->forward(ids) + position_embedding_.slice(0, 0, T);
   if (char_cnn_) {
-    TORCH_CHECK(char_ids.defined() && char_ids.dim() == 3 && char_ids.size(0) == B &&
-                    char_ids.size(1) == T,
-                "this model has a char-CNN: char_ids must be (B, T, ", kCharsPerToken,
-                "), got ", char_ids.defined() ? char_ids.sizes() : torch::IntArrayRef{});
+    TORCH_CHECK(
+        char_ids.defined() && char_ids.dim() == 3 && char_ids.size(0) == B && char_ids.size(1) == T,
+        "this model has a char-CNN: char_ids must be (B, T, ", kCharsPerToken, "), got ",
+        char_ids.defined() ? char_ids.sizes() : torch::IntArrayRef{});
     x = x + char_cnn_->forward(char_ids);
   }
   if (is_training()) x = fast_dropout(x, config_.dropout);
@@ -244,8 +246,10 @@ TokenClassifier load_model_weights(const std::string& dir) {
   const std::string toml_path = (fs::path(dir) / "model.toml").string();
   const std::string pt_path = (fs::path(dir) / "model.pt").string();
   if (!fs::is_directory(dir)) throw std::runtime_error(dir + ": model directory does not exist");
-  if (!fs::exists(toml_path)) throw std::runtime_error(toml_path + ": missing (not a model directory?)");
-  if (!fs::exists(pt_path)) throw std::runtime_error(pt_path + ": missing (not a model directory?)");
+  if (!fs::exists(toml_path))
+    throw std::runtime_error(toml_path + ": missing (not a model directory?)");
+  if (!fs::exists(pt_path))
+    throw std::runtime_error(pt_path + ": missing (not a model directory?)");
 
   ModelConfig config = load_model_config(toml_path);
   TokenClassifier model(config);
@@ -264,8 +268,9 @@ TokenClassifier load_model_weights(const std::string& dir) {
     throw std::runtime_error(pt_path + ": not a piikit model file (no piikit format header)");
   }
   if (int64_t version = format[1].item<int64_t>(); version != kFormatVersion) {
-    throw std::runtime_error(fmt::format("{}: model format version {}, this piikit reads version {}",
-                                         pt_path, version, kFormatVersion));
+    throw std::runtime_error(
+        fmt::format("{}: model format version {}, this piikit reads version {}", pt_path, version,
+                    kFormatVersion));
   }
   torch::NoGradGuard no_grad;
   auto load_into = [&](const std::string& name, torch::Tensor& target, bool is_buffer) {

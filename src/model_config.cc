@@ -65,8 +65,8 @@ void validate_model_config(const ModelConfig& c) {
         "model.d_model: {} is not divisible by model.num_heads = {} (the head width must be whole)",
         c.d_model, c.num_heads));
   }
-  for (auto [key, value] : {std::pair{"dropout", c.dropout},
-                            std::pair{"attention_dropout", c.attention_dropout}}) {
+  for (auto [key, value] :
+       {std::pair{"dropout", c.dropout}, std::pair{"attention_dropout", c.attention_dropout}}) {
     if (!std::isfinite(value) || value < 0.0 || value >= 1.0) {
       throw ConfigError(fmt::format("model.{}: must be in [0, 1), got {}", key, value));
     }

@@ -12,8 +12,8 @@ namespace {
 // One AdamW update of n floats, in the order of torch::optim::AdamW::step (1.13):
 //   p *= 1 - lr*wd;  m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
 //   p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps)
-void adamw_kernel(float* p, const float* g, float* m, float* v, int64_t n, float decay,
-                  float beta1, float beta2, float inv_sqrt_bc2, float eps, float step_size) {
+void adamw_kernel(float* p, const float* g, float* m, float* v, int64_t n, float decay, float beta1,
+                  float beta2, float inv_sqrt_bc2, float eps, float step_size) {
   const float one_minus_b1 = 1.0f - beta1, one_minus_b2 = 1.0f - beta2;
   at::parallel_for(0, n, 1 << 15, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {

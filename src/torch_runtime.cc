@@ -21,7 +21,8 @@ struct OpenBlas {
 
   OpenBlas() {
     get_parallel = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
-    set_num_threads = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    set_num_threads =
+        reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
     get_num_threads = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
     get_config = reinterpret_cast<char* (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
   }
@@ -54,7 +55,9 @@ std::string describe_threads() {
   if (blas.present()) {
     const int mode = blas.get_parallel();
     out += fmt::format(", OpenBLAS {} ({})", blas.get_config ? blas.get_config() : "",
-                       mode == 1 ? "pthread" : mode == 2 ? "OpenMP" : "sequential");
+                       mode == 1   ? "pthread"
+                       : mode == 2 ? "OpenMP"
+                                   : "sequential");
     if (blas.get_num_threads) out += fmt::format(" {} threads", blas.get_num_threads());
   } else {
     out += ", BLAS without OpenBLAS controls";

@@ -2,9 +2,9 @@
 #include "piikit/config.h"
 
 #include <gtest/gtest.h>
+#include <toml++/toml.h>
 
 #include <filesystem>
-#include <toml++/toml.h>
 
 #include "piikit/error.h"
 #include "piikit/file_util.h"
@@ -80,13 +80,13 @@ TEST(ConfigTest, PresetSetsSizesAndExplicitFieldsOverrideIt) {
   EXPECT_EQ(small.model.num_layers, 4);
   EXPECT_EQ(small.model.ffn_dim, 1024);
   // The explicit field wins even when written before the preset.
-  TrainConfig mixed =
-      TrainConfig::parse("[model]\nnum_layers = 3\npreset = \"base\"\n", "t.toml");
+  TrainConfig mixed = TrainConfig::parse("[model]\nnum_layers = 3\npreset = \"base\"\n", "t.toml");
   EXPECT_EQ(mixed.model.d_model, 512);
   EXPECT_EQ(mixed.model.num_heads, 8);
   EXPECT_EQ(mixed.model.num_layers, 3);
   // A preset given as an override still yields to explicit sizes in the file.
-  TrainConfig over = TrainConfig::parse("[model]\nffn_dim = 300\n", "t.toml", {"model.preset=small"});
+  TrainConfig over =
+      TrainConfig::parse("[model]\nffn_dim = 300\n", "t.toml", {"model.preset=small"});
   EXPECT_EQ(over.model.d_model, 256);
   EXPECT_EQ(over.model.ffn_dim, 300);
 }
@@ -95,8 +95,8 @@ TEST(ConfigTest, OverridesAreTomlValuesOrStrings) {
   TrainConfig c = TrainConfig::parse(
       "[training]\nbatch_size = 8\n", "t.toml",
       {"training.batch_size=16", "paths.output_dir=runs/with/slashes", "training.device=cpu",
-       "training.lr_schedule=\"linear\"", "data.train_files=[\"x.jsonl\"]",
-       "model.char_cnn=true", "training.learning_rate=0.002", "training.num_epochs = 3"});
+       "training.lr_schedule=\"linear\"", "data.train_files=[\"x.jsonl\"]", "model.char_cnn=true",
+       "training.learning_rate=0.002", "training.num_epochs = 3"});
   EXPECT_EQ(c.training.batch_size, 16);
   EXPECT_EQ(c.paths.output_dir, "runs/with/slashes");
   EXPECT_EQ(c.training.device, "cpu");
@@ -106,7 +106,8 @@ TEST(ConfigTest, OverridesAreTomlValuesOrStrings) {
   EXPECT_DOUBLE_EQ(c.training.learning_rate, 0.002);
   EXPECT_EQ(c.training.num_epochs, 3);
   // A single string is one training file; a number given for a string key is kept as written.
-  TrainConfig d = TrainConfig::parse("", "t", {"data.train_files=one.jsonl", "paths.output_dir=123"});
+  TrainConfig d =
+      TrainConfig::parse("", "t", {"data.train_files=one.jsonl", "paths.output_dir=123"});
   EXPECT_EQ(d.data.train_files, (std::vector<std::string>{"one.jsonl"}));
   EXPECT_EQ(d.paths.output_dir, "123");
   // The last override of a key wins.
@@ -114,11 +115,12 @@ TEST(ConfigTest, OverridesAreTomlValuesOrStrings) {
 }
 
 TEST(ConfigTest, ToTomlRoundTrips) {
-  TrainConfig c = TrainConfig::parse("", "t",
-                                     {"model.preset=small", "model.ffn_dim=777", "model.dropout=0.15",
-                                      "training.learning_rate=3.3e-4", "training.seed=123456789012",
-                                      "training.eval_size_ratio=0.125", "data.train_files=[\"a\",\"b c\"]",
-                                      "paths.tokenizer=tok/dir", "training.max_minutes=9.5"});
+  TrainConfig c =
+      TrainConfig::parse("", "t",
+                         {"model.preset=small", "model.ffn_dim=777", "model.dropout=0.15",
+                          "training.learning_rate=3.3e-4", "training.seed=123456789012",
+                          "training.eval_size_ratio=0.125", "data.train_files=[\"a\",\"b c\"]",
+                          "paths.tokenizer=tok/dir", "training.max_minutes=9.5"});
   std::string text = c.to_toml();
   TrainConfig back = TrainConfig::parse(text, "roundtrip.toml");
   EXPECT_EQ(back.to_toml(), text);
@@ -134,7 +136,8 @@ TEST(ConfigTest, ToTomlRoundTrips) {
 }
 
 TEST(ConfigTest, ClassWeightsTableIsReadAndRoundTrips) {
-  TrainConfig c = TrainConfig::parse("[class_weights]\nO = 0.5\nSSN = 3.0\n\"B-EMAIL\" = 2.0\n", "w.toml");
+  TrainConfig c =
+      TrainConfig::parse("[class_weights]\nO = 0.5\nSSN = 3.0\n\"B-EMAIL\" = 2.0\n", "w.toml");
   ASSERT_TRUE(c.class_weights.has_value());
   EXPECT_DOUBLE_EQ(c.class_weights->weights[0], 0.5);
   int ssn = *type_from_name("SSN");
@@ -153,7 +156,8 @@ TEST(ConfigTest, ClassWeightsTableIsReadAndRoundTrips) {
 }
 
 TEST(ConfigTest, LoadsFileAndNamesItInErrors) {
-  fs::path p = fs::temp_directory_path() / ("piikit_config_test_" + std::to_string(::getpid()) + ".toml");
+  fs::path p =
+      fs::temp_directory_path() / ("piikit_config_test_" + std::to_string(::getpid()) + ".toml");
   write_file_atomic(p.string(), "[training]\nbatch_size = 4\n\n[model]\nnum_layers = \"two\"\n");
   std::string what = config_error([&] { TrainConfig::load(p.string()); });
   EXPECT_CONTAINS(what, p.string() + ":5: model.num_layers: expected an integer, got \"two\"");
@@ -174,7 +178,8 @@ TEST(ConfigTest, ErrorsNameFileLineKeyAndValue) {
       {"seed = 3\n", "c.toml:1: seed: unknown top-level key"},
       {"[training]\nbatch_sise = 3\n", "c.toml:2: training.batch_sise: unknown key"},
       {"[training]\nbatch_size = 0\n", "c.toml:2: training.batch_size: must be >= 1, got 0"},
-      {"[training]\nbatch_size = 2.5\n", "c.toml:2: training.batch_size: expected an integer, got 2.5"},
+      {"[training]\nbatch_size = 2.5\n",
+       "c.toml:2: training.batch_size: expected an integer, got 2.5"},
       {"[training]\neval_size_ratio = 1.0\n",
        "c.toml:2: training.eval_size_ratio: must be in (0, 1), got 1.0"},
       {"[training]\no_weight = 1.5\n", "c.toml:2: training.o_weight: must be in (0, 1], got 1.5"},
@@ -182,7 +187,8 @@ TEST(ConfigTest, ErrorsNameFileLineKeyAndValue) {
        "c.toml:2: training.class_weight_scheme: expected one of none | inverse | inverse_sqrt | "
        "effective, got \"log\""},
       {"[training]\nlr_schedule = 3\n", "c.toml:2: training.lr_schedule: expected a string, got 3"},
-      {"[model]\npreset = \"huge\"\n", "c.toml:2: model.preset: expected one of tiny | small | base"},
+      {"[model]\npreset = \"huge\"\n",
+       "c.toml:2: model.preset: expected one of tiny | small | base"},
       {"[model]\nchar_cnn = \"yes\"\n", "c.toml:2: model.char_cnn: expected true or false"},
       {"[model]\nd_model = 100\nnum_heads = 3\n",
        "model.d_model: 100 is not divisible by model.num_heads = 3"},
@@ -199,13 +205,17 @@ TEST(ConfigTest, ErrorsNameFileLineKeyAndValue) {
     EXPECT_CONTAINS(what, c.expected);
   }
   // The divisibility error names where num_heads was set.
-  EXPECT_CONTAINS(config_error([&] { TrainConfig::parse("[model]\nd_model = 100\nnum_heads = 3\n", "c.toml"); }),
+  EXPECT_CONTAINS(config_error([&] {
+                    TrainConfig::parse("[model]\nd_model = 100\nnum_heads = 3\n", "c.toml");
+                  }),
                   "c.toml:");
 }
 
 TEST(ConfigTest, OverrideErrorsNameTheOverride) {
-  std::string what = config_error([&] { TrainConfig::parse("", "t", {"training.batch_size=abc"}); });
-  EXPECT_CONTAINS(what, "--set training.batch_size=abc: training.batch_size: expected an integer, got \"abc\"");
+  std::string what =
+      config_error([&] { TrainConfig::parse("", "t", {"training.batch_size=abc"}); });
+  EXPECT_CONTAINS(
+      what, "--set training.batch_size=abc: training.batch_size: expected an integer, got \"abc\"");
   what = config_error([&] { TrainConfig::parse("", "t", {"batch_size=3"}); });
   EXPECT_CONTAINS(what, "--set batch_size=3: expected section.key=value");
   what = config_error([&] { TrainConfig::parse("", "t", {"training.batch_size"}); });
@@ -224,7 +234,8 @@ TEST(ConfigTest, ModelConfigTomlRoundTrip) {
   m.vocab_size = 1234;
   m.coref_clusters = 7;
   m.char_cnn = true;
-  fs::path p = fs::temp_directory_path() / ("piikit_model_toml_" + std::to_string(::getpid()) + ".toml");
+  fs::path p =
+      fs::temp_directory_path() / ("piikit_model_toml_" + std::to_string(::getpid()) + ".toml");
   write_file_atomic(p.string(), model_config_to_toml(m));
   ModelConfig back = load_model_config(p.string());
   EXPECT_EQ(back.preset, "base");
@@ -234,7 +245,8 @@ TEST(ConfigTest, ModelConfigTomlRoundTrip) {
   EXPECT_TRUE(back.char_cnn);
   // model.toml holds only [model].
   write_file_atomic(p.string(), "[training]\nseed = 1\n");
-  EXPECT_CONTAINS(config_error([&] { load_model_config(p.string()); }), "unknown section [training]");
+  EXPECT_CONTAINS(config_error([&] { load_model_config(p.string()); }),
+                  "unknown section [training]");
   fs::remove(p);
 }
 
@@ -245,8 +257,8 @@ TEST(ConfigTest, ShippedDefaultTomlHasEveryKeyWithTheBuiltInDefault) {
   toml::table resolved = toml::parse(TrainConfig::load("").to_toml());
   for (const auto& [section, table] : resolved) {
     for (const auto& [key, value] : *table.as_table()) {
-      EXPECT_TRUE(shipped[section][key]) << section.str() << "." << key.str()
-                                         << " is missing from configs/default.toml";
+      EXPECT_TRUE(shipped[section][key])
+          << section.str() << "." << key.str() << " is missing from configs/default.toml";
     }
   }
 }
@@ -256,7 +268,8 @@ TEST(ConfigTest, PresetNamesAndValidation) {
   ModelConfig m;
   EXPECT_CONTAINS(config_error([&] { apply_model_preset(m, "xl"); }), "valid: tiny, small, base");
   m.dropout = 1.0;
-  EXPECT_CONTAINS(config_error([&] { validate_model_config(m); }), "model.dropout: must be in [0, 1)");
+  EXPECT_CONTAINS(config_error([&] { validate_model_config(m); }),
+                  "model.dropout: must be in [0, 1)");
   m.dropout = 0.1;
   m.coref_clusters = 1;
   EXPECT_CONTAINS(config_error([&] { validate_model_config(m); }), "model.coref_clusters");

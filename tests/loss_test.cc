@@ -14,8 +14,8 @@ namespace {
 
 // logits (2, 3, 4): 4 classes; labels (2, 3) with two padded (-100) positions.
 torch::Tensor test_logits() {
-  return torch::tensor({1.0, 2.0, 0.5, -1.0, 0.0, 0.0, 0.0, 0.0, 3.0, -2.0, 1.0, 0.5,  //
-                        -1.0, 0.5, 2.5, 1.0, 2.0, 1.0, -0.5, 0.0, 0.3, 0.2, 0.1, 0.0},
+  return torch::tensor({1.0,  2.0, 0.5, -1.0, 0.0, 0.0, 0.0,  0.0, 3.0, -2.0, 1.0, 0.5,  //
+                        -1.0, 0.5, 2.5, 1.0,  2.0, 1.0, -0.5, 0.0, 0.3, 0.2,  0.1, 0.0},
                        torch::kFloat)
       .view({2, 3, 4});
 }
@@ -25,15 +25,15 @@ torch::Tensor test_labels() {
 const std::vector<double> kWeights = {0.5, 2.0, 1.0, 3.0};
 
 // F.cross_entropy(flat, lab, weight=w, reduction='none', ignore_index=-100)
-const std::vector<double> kWeightedNone = {0.9903637961717121, 0.0, 0.10112672383967578,
-                                           0.32834128902572496, 7.382320467470553, 0.0};
+const std::vector<double> kWeightedNone = {
+    0.9903637961717121, 0.0, 0.10112672383967578, 0.32834128902572496, 7.382320467470553, 0.0};
 constexpr double kWeightedSum = 8.802152276507664;
-constexpr double kWeightedMeanByCount = 2.200538069126916;  // sum / 4 valid tokens
+constexpr double kWeightedMeanByCount = 2.200538069126916;    // sum / 4 valid tokens
 constexpr double kWeightedMeanByWeight = 1.3541772733088717;  // PyTorch's weighted mean
 constexpr double kUnweightedMean = 0.871637530986946;
 // -(1-p)^2 log p * w[label], gamma = 2
-const std::vector<double> kFocalNone = {0.1510517343340118, 0.0, 0.0033907845699602144,
-                                        0.02572041009860622, 6.175680637085113, 0.0};
+const std::vector<double> kFocalNone = {
+    0.1510517343340118, 0.0, 0.0033907845699602144, 0.02572041009860622, 6.175680637085113, 0.0};
 constexpr double kFocalSum = 6.355843566087692;
 constexpr double kFocalMean = 1.588960891521923;
 constexpr double kFocalWeightedMean = 0.9778220870904142;
@@ -92,8 +92,8 @@ TEST(LossTest, WeightsAreAppliedByLabel) {
 
 TEST(LossTest, UnweightedMeanMatchesPlainCrossEntropy) {
   // The coreference loss: same masked CE, no class weights.
-  EXPECT_NEAR(scalar(make(LossReduction::kMean, {})(test_logits(), test_labels())),
-              kUnweightedMean, kTol);
+  EXPECT_NEAR(scalar(make(LossReduction::kMean, {})(test_logits(), test_labels())), kUnweightedMean,
+              kTol);
   EXPECT_NEAR(scalar(make(LossReduction::kWeightedMean, {})(test_logits(), test_labels())),
               kUnweightedMean, kTol);
 }

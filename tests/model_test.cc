@@ -67,12 +67,12 @@ TEST(ModelTest, ParameterCountMatchesArchitecture) {
   ModelConfig c = small_config();
   TokenClassifier model(c);
   const int64_t d = c.d_model, f = c.ffn_dim;
-  const int64_t per_layer = 2 * 2 * d                 // two LayerNorms
-                            + (d * 3 * d + 3 * d)     // fused QKV
-                            + (d * d + d)             // attention output
+  const int64_t per_layer = 2 * 2 * d                     // two LayerNorms
+                            + (d * 3 * d + 3 * d)         // fused QKV
+                            + (d * d + d)                 // attention output
                             + (d * f + f) + (f * d + d);  // FFN
-  const int64_t expected = c.vocab_size * d + c.max_length * d + c.num_layers * per_layer +
-                           2 * d + (d * kNumLabels + kNumLabels);
+  const int64_t expected = c.vocab_size * d + c.max_length * d + c.num_layers * per_layer + 2 * d +
+                           (d * kNumLabels + kNumLabels);
   EXPECT_EQ(model->num_parameters(), expected);
   EXPECT_NE(describe_parameters(model).find("parameters"), std::string::npos);
 }
@@ -116,9 +116,9 @@ TEST(ModelTest, MatchesLibtorchMultiheadAttentionReference) {
 
   namespace F = torch::nn::functional;
   auto ln = [&](const torch::Tensor& x, const std::string& name) {
-    return F::layer_norm(x, F::LayerNormFuncOptions({c.d_model})
-                                .weight(p[name + ".weight"])
-                                .bias(p[name + ".bias"]));
+    return F::layer_norm(
+        x,
+        F::LayerNormFuncOptions({c.d_model}).weight(p[name + ".weight"]).bias(p[name + ".bias"]));
   };
   torch::NoGradGuard g;
   torch::Tensor x = F::embedding(ids, p["token_embedding.weight"]) +
@@ -126,8 +126,8 @@ TEST(ModelTest, MatchesLibtorchMultiheadAttentionReference) {
   torch::Tensor h = ln(x, "layer0.norm1").transpose(0, 1);  // (T, B, D) for MultiheadAttention
   torch::Tensor attn = std::get<0>(mha->forward(h, h, h, /*key_padding_mask=*/mask.logical_not()));
   x = x + attn.transpose(0, 1);
-  torch::Tensor f = torch::gelu(F::linear(ln(x, "layer0.norm2"), p["layer0.ffn1.weight"],
-                                          p["layer0.ffn1.bias"]));
+  torch::Tensor f =
+      torch::gelu(F::linear(ln(x, "layer0.norm2"), p["layer0.ffn1.weight"], p["layer0.ffn1.bias"]));
   x = x + F::linear(f, p["layer0.ffn2.weight"], p["layer0.ffn2.bias"]);
   torch::Tensor want = F::linear(ln(x, "final_norm"), p["pii_head.weight"], p["pii_head.bias"]);
   // Compare real tokens only (padded query rows are unspecified).

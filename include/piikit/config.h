@@ -13,44 +13,44 @@
 namespace piikit {
 
 struct TrainingConfig {
-  int num_epochs = 4;                     // passes over the training split
-  int max_steps = 0;                      // stop after this many optimizer steps (0 = no limit)
-  double max_minutes = 0;                 // wall-clock budget for the run (0 = no limit)
-  int batch_size = 32;                    // sequences per batch
-  double learning_rate = 1e-3;            // peak learning rate (AdamW)
-  int warmup_steps = 200;                 // linear warm-up
-  std::string lr_schedule = "cosine";     // cosine | linear decay after warm-up
-  double weight_decay = 0.01;             // AdamW; never applied to biases and norms
-  double max_grad_norm = 1.0;             // gradient-norm clipping (0 = off)
-  double eval_size_ratio = 0.1;           // validation share of the training data
-  int eval_every_steps = 0;               // also evaluate every N steps (0 = once per epoch)
-  int max_sequence_length = 512;          // truncation for training, in tokens
+  int num_epochs = 4;                  // passes over the training split
+  int max_steps = 0;                   // stop after this many optimizer steps (0 = no limit)
+  double max_minutes = 0;              // wall-clock budget for the run (0 = no limit)
+  int batch_size = 32;                 // sequences per batch
+  double learning_rate = 1e-3;         // peak learning rate (AdamW)
+  int warmup_steps = 200;              // linear warm-up
+  std::string lr_schedule = "cosine";  // cosine | linear decay after warm-up
+  double weight_decay = 0.01;          // AdamW; never applied to biases and norms
+  double max_grad_norm = 1.0;          // gradient-norm clipping (0 = off)
+  double eval_size_ratio = 0.1;        // validation share of the training data
+  int eval_every_steps = 0;            // also evaluate every N steps (0 = once per epoch)
+  int max_sequence_length = 512;       // truncation for training, in tokens
   uint64_t seed = 42;
   std::string class_weight_scheme = "inverse_sqrt";  // none | inverse | inverse_sqrt | effective
   double class_weight_beta = 0.999;
-  double o_weight = 1.0;                  // <= 1.0
-  double max_weight = 0.0;                // cap after normalization (0 = none)
-  std::string loss_reduction = "mean";    // mean | weighted_mean | sum
-  double focal_gamma = 0.0;               // 0 = off
+  double o_weight = 1.0;                // <= 1.0
+  double max_weight = 0.0;              // cap after normalization (0 = none)
+  std::string loss_reduction = "mean";  // mean | weighted_mean | sum
+  double focal_gamma = 0.0;             // 0 = off
   double pii_loss_weight = 1.0;
   double coref_loss_weight = 0.5;
   std::string early_stopping_metric = "entity_macro_f1";
-  int early_stopping_patience = 3;        // evaluations without improvement (0 = off)
-  double early_stopping_threshold = 1e-3; // minimum improvement that counts
-  int threads = 0;                        // 0 = all cores
-  std::string device = "cpu";             // cpu | cuda
+  int early_stopping_patience = 3;         // evaluations without improvement (0 = off)
+  double early_stopping_threshold = 1e-3;  // minimum improvement that counts
+  int threads = 0;                         // 0 = all cores
+  std::string device = "cpu";              // cpu | cuda
 };
 
 struct PathsConfig {
   std::string output_dir = "runs/default";
-  std::string tokenizer;                  // existing tokenizer dir or vocab.txt; empty = train one
+  std::string tokenizer;  // existing tokenizer dir or vocab.txt; empty = train one
 };
 
 struct DataConfig {
-  std::vector<std::string> train_files;   // empty = generate data with piikit's generator
-  int generate_train_samples = 40000;     // used when train_files is empty
+  std::vector<std::string> train_files;  // empty = generate data with piikit's generator
+  int generate_train_samples = 40000;    // used when train_files is empty
   uint64_t generate_seed = 1;
-  std::string generator_config;           // optional TOML for the generator
+  std::string generator_config;  // optional TOML for the generator
   int tokenizer_vocab_size = 8000;
 };
 

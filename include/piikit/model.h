@@ -45,7 +45,7 @@ class TokenClassifierImpl : public torch::nn::Module {
  private:
   ModelConfig config_;
   torch::nn::Embedding token_embedding_{nullptr};
-  torch::Tensor position_embedding_;  // (max_length, d_model) parameter
+  torch::Tensor position_embedding_;       // (max_length, d_model) parameter
   std::shared_ptr<CharCnnImpl> char_cnn_;  // null unless config.char_cnn
   std::vector<std::shared_ptr<EncoderLayerImpl>> layers_;
   torch::nn::LayerNorm final_norm_{nullptr};

@@ -15,19 +15,19 @@ inline constexpr int kCharsPerToken = 16;
 inline constexpr int kCharVocabSize = 2 + 95;
 
 struct ModelConfig {
-  std::string preset = "tiny";  // tiny (default) | small | base; explicit fields override
-  int vocab_size = 8000;        // set from the tokenizer
-  int d_model = 128;            // embedding and hidden width
-  int num_layers = 2;           // encoder layers
-  int num_heads = 4;            // attention heads; d_model % num_heads == 0
-  int ffn_dim = 512;            // feed-forward inner width
-  double dropout = 0.1;         // on embeddings, attention output, FFN and residual branches
+  std::string preset = "tiny";     // tiny (default) | small | base; explicit fields override
+  int vocab_size = 8000;           // set from the tokenizer
+  int d_model = 128;               // embedding and hidden width
+  int num_layers = 2;              // encoder layers
+  int num_heads = 4;               // attention heads; d_model % num_heads == 0
+  int ffn_dim = 512;               // feed-forward inner width
+  double dropout = 0.1;            // on embeddings, attention output, FFN and residual branches
   double attention_dropout = 0.0;  // on the attention probabilities (0 = off, the cheaper default)
-  int max_length = 512;         // maximum sequence length in tokens (position embeddings)
-  bool char_cnn = false;        // character-level CNN features per token (see kCharsPerToken)
-  int char_dim = 32;            // char-CNN: character embedding width
-  int char_filters = 64;        // char-CNN: convolution output channels (projected to d_model)
-  int coref_clusters = 0;       // 0 = no coreference head; else number of CLUSTER_k labels + 1
+  int max_length = 512;            // maximum sequence length in tokens (position embeddings)
+  bool char_cnn = false;           // character-level CNN features per token (see kCharsPerToken)
+  int char_dim = 32;               // char-CNN: character embedding width
+  int char_filters = 64;           // char-CNN: convolution output channels (projected to d_model)
+  int coref_clusters = 0;          // 0 = no coreference head; else number of CLUSTER_k labels + 1
 };
 
 // Names accepted by apply_model_preset, smallest first.
