@@ -11,6 +11,7 @@
 #include "piikit/compare.h"
 #include "piikit/compare_run.h"
 #include "piikit/config.h"
+#include "piikit/error.h"
 #include "piikit/sample_io.h"
 
 namespace piikit::cli {
