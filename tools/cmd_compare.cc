@@ -12,6 +12,7 @@
 #include "piikit/compare_run.h"
 #include "piikit/config.h"
 #include "piikit/error.h"
+#include "piikit/error.h"
 #include "piikit/sample_io.h"
 
 namespace piikit::cli {
