@@ -34,6 +34,7 @@
 #include "piikit/generator.h"
 #include "piikit/model.h"
 #include "piikit/torch_runtime.h"
+#include "piikit/utf8.h"
 
 namespace {
 
@@ -48,8 +49,8 @@ std::string g_latency_text;  // encodes to exactly 62 text tokens (64 with [CLS]
 
 std::vector<std::string> generated_texts(int n) {
   std::vector<std::string> texts;
-  for (const auto& s : piikit::generate_samples(piikit::GeneratorConfig{}, piikit::Split::kEval,
-                                                11, static_cast<std::size_t>(n))) {
+  for (const auto& s : piikit::generate_samples(piikit::GeneratorConfig{}, piikit::Split::kEval, 11,
+                                                static_cast<std::size_t>(n))) {
     texts.push_back(s.text);
   }
   return texts;
@@ -67,8 +68,8 @@ std::string text_with_tokens(const piikit::Tokenizer& tok, const std::vector<std
   if (enc.size() < tokens) throw std::runtime_error("not enough text for the latency input");
   // Code points up to the end of token `tokens - 1`; re-encoding may merge pieces differently,
   // so shrink until the count is right.
+  const std::u32string cps = piikit::utf8_decode(joined);
   for (int64_t end = enc.offsets[tokens - 1].second; end > 0; --end) {
-    const std::u32string cps = piikit::utf8_decode(joined);
     std::string cut = piikit::utf8_encode(cps.substr(0, end));
     if (tok.encode(cut).size() == tokens) return cut;
   }
@@ -143,13 +144,15 @@ void export_for_python(const std::string& dir) {
   for (std::size_t t = 0; t < enc.size(); ++t) ids_out << (t ? " " : "") << enc.ids[t];
   ids_out << '\n';
   torch::InferenceMode guard;
-  torch::Tensor ids = torch::tensor(std::vector<int64_t>(enc.ids.begin(), enc.ids.end())).view({1, -1});
+  torch::Tensor ids =
+      torch::tensor(std::vector<int64_t>(enc.ids.begin(), enc.ids.end())).view({1, -1});
   torch::Tensor logits =
       model->forward(ids, torch::ones_like(ids, torch::kBool)).pii_logits.contiguous();
   std::ofstream lo(fs::path(dir) / "latency64_logits.txt");
   lo.precision(9);
   const float* p = logits.data_ptr<float>();
-  for (int64_t k = 0; k < logits.numel(); ++k) lo << p[k] << (k % piikit::kNumLabels == 52 ? '\n' : ' ');
+  for (int64_t k = 0; k < logits.numel(); ++k)
+    lo << p[k] << (k % piikit::kNumLabels == 52 ? '\n' : ' ');
 }
 
 void BM_DetectThroughput(benchmark::State& state) {
@@ -204,12 +207,18 @@ int main(int argc, char** argv) {
     auto value = [&](const char* flag) {
       return a.rfind(flag, 0) == 0 ? a.substr(std::string(flag).size()) : std::string();
     };
-    if (!value("--model=").empty()) g_model = value("--model=");
-    else if (!value("--texts=").empty()) g_num_texts = std::stoi(value("--texts="));
-    else if (!value("--batch=").empty()) g_batch = std::stoi(value("--batch="));
-    else if (!value("--export=").empty()) export_dir = value("--export=");
-    else if (!value("--make-model=").empty()) make_dir = value("--make-model=");
-    else rest.push_back(argv[i]);
+    if (!value("--model=").empty())
+      g_model = value("--model=");
+    else if (!value("--texts=").empty())
+      g_num_texts = std::stoi(value("--texts="));
+    else if (!value("--batch=").empty())
+      g_batch = std::stoi(value("--batch="));
+    else if (!value("--export=").empty())
+      export_dir = value("--export=");
+    else if (!value("--make-model=").empty())
+      make_dir = value("--make-model=");
+    else
+      rest.push_back(argv[i]);
   }
   try {
     if (!make_dir.empty()) {
@@ -231,10 +240,16 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&n, rest.data());
   for (int threads : {1, 2}) {
     benchmark::RegisterBenchmark("BM_DetectThroughput", BM_DetectThroughput)
-        ->Arg(threads)->ArgName("threads")->Unit(benchmark::kMillisecond)->MinTime(3.0)
+        ->Arg(threads)
+        ->ArgName("threads")
+        ->Unit(benchmark::kMillisecond)
+        ->MinTime(3.0)
         ->UseRealTime();
     benchmark::RegisterBenchmark("BM_DetectLatency64", BM_DetectLatency64)
-        ->Arg(threads)->ArgName("threads")->Unit(benchmark::kMillisecond)->Iterations(2000)
+        ->Arg(threads)
+        ->ArgName("threads")
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(2000)
         ->UseRealTime();
   }
   benchmark::RunSpecifiedBenchmarks();

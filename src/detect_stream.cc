@@ -111,8 +111,8 @@ Item parse_line(RawLine raw, bool plain_text) {
     return item;
   }
   if (!j.is_object()) {
-    item.error = "expected a JSON object {\"id\": ..., \"text\": ...}, got " +
-                 std::string(j.type_name());
+    item.error =
+        "expected a JSON object {\"id\": ..., \"text\": ...}, got " + std::string(j.type_name());
     return item;
   }
   auto text = j.find("text");
@@ -137,8 +137,8 @@ std::string error_line(uint64_t line, const std::string& message) {
                                                        json::error_handler_t::replace);
 }
 
-std::string masked_line(const Item& item, const std::vector<DetectedEntity>& found,
-                        MaskStyle style, bool plain_text) {
+std::string masked_line(const Item& item, const std::vector<DetectedEntity>& found, MaskStyle style,
+                        bool plain_text) {
   std::vector<Entity> ents;
   ents.reserve(found.size());
   for (const auto& d : found) ents.push_back(d.entity());

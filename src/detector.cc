@@ -48,9 +48,8 @@ Detector::Detector(LoadedModel loaded, const DetectorOptions& options)
                      const torch::Tensor& char_ids) mutable {
     return model->forward(ids, mask, char_ids).pii_logits;
   };
-  window_length_ = options_.max_length > 0
-                       ? std::min(options_.max_length, loaded.config.max_length)
-                       : loaded.config.max_length;
+  window_length_ = options_.max_length > 0 ? std::min(options_.max_length, loaded.config.max_length)
+                                           : loaded.config.max_length;
   resolve_options();
 }
 
@@ -61,21 +60,21 @@ Detector::Detector(Tokenizer tokenizer, ForwardFn forward, int model_max_length,
       device_(resolve_device(options.device)),
       char_cnn_(char_cnn),
       options_(options) {
-  window_length_ = options_.max_length > 0 ? std::min(options_.max_length, model_max_length)
-                                           : model_max_length;
+  window_length_ =
+      options_.max_length > 0 ? std::min(options_.max_length, model_max_length) : model_max_length;
   resolve_options();
 }
 
 void Detector::resolve_options() {
   if (window_length_ < 3) {
-    throw ConfigError(fmt::format("detect: max_length must be at least 3 tokens, got {}",
-                                  window_length_));
+    throw ConfigError(
+        fmt::format("detect: max_length must be at least 3 tokens, got {}", window_length_));
   }
   if (options_.stride == -1) options_.stride = std::min(64, (window_length_ - 2) / 4);
   if (options_.stride < 0 || options_.stride >= window_length_ - 2) {
-    throw ConfigError(fmt::format(
-        "detect: stride must be in [0, {}) for windows of {} tokens, got {}", window_length_ - 2,
-        window_length_, options_.stride));
+    throw ConfigError(
+        fmt::format("detect: stride must be in [0, {}) for windows of {} tokens, got {}",
+                    window_length_ - 2, window_length_, options_.stride));
   }
   if (options_.max_batch_windows < 1 || options_.max_batch_tokens < window_length_) {
     throw ConfigError(fmt::format(
@@ -118,8 +117,8 @@ std::vector<std::vector<DetectedEntity>> Detector::detect(const std::vector<std:
     const int64_t T = static_cast<int64_t>(jobs[order[begin]].encoding.size());
     const std::size_t fit = static_cast<std::size_t>(
         std::max<int64_t>(1, options_.max_batch_tokens / std::max<int64_t>(T, 1)));
-    const std::size_t end = std::min(
-        order.size(), begin + std::min<std::size_t>(fit, options_.max_batch_windows));
+    const std::size_t end =
+        std::min(order.size(), begin + std::min<std::size_t>(fit, options_.max_batch_windows));
     const int64_t B = static_cast<int64_t>(end - begin);
 
     auto t1 = Clock::now();
@@ -155,8 +154,8 @@ std::vector<std::vector<DetectedEntity>> Detector::detect(const std::vector<std:
     for (int64_t b = 0; b < B; ++b) {
       const WindowJob& job = jobs[order[begin + b]];
       // Rows past the window's length are padding; the Viterbi sees only the window's own rows.
-      const ViterbiResult decoded = constrained_viterbi(data + b * T * kNumLabels,
-                                                        job.encoding.offsets);
+      const ViterbiResult decoded =
+          constrained_viterbi(data + b * T * kNumLabels, job.encoding.offsets);
       WindowResult& r = results[job.text][job.window];
       r.entities = decode_labels(job.encoding, decoded.labels, texts[job.text]);
       r.scores = entity_scores(job.encoding.offsets, decoded.probabilities, r.entities);

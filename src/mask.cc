@@ -33,9 +33,9 @@ std::string mask_text(std::string_view text, const std::vector<Entity>& entities
   int64_t cursor = 0;  // code points of `text` already copied or replaced
   for (const Entity& e : sorted) {
     if (e.start < 0 || e.end <= e.start || e.end > length || e.type < 0 || e.type >= kNumTypes) {
-      throw std::invalid_argument(fmt::format(
-          "mask_text: entity [{},{}) type {} is outside a text of {} code points", e.start, e.end,
-          e.type, length));
+      throw std::invalid_argument(
+          fmt::format("mask_text: entity [{},{}) type {} is outside a text of {} code points",
+                      e.start, e.end, e.type, length));
     }
     if (e.start < cursor) {
       throw std::invalid_argument(

@@ -21,12 +21,8 @@ int64_t overlap(const Entity& a, const Entity& b) {
 }
 
 json prf_json(const Prf& p, bool with_support) {
-  json j = {{"tp", p.tp},
-            {"fp", p.fp},
-            {"fn", p.fn},
-            {"precision", p.precision()},
-            {"recall", p.recall()},
-            {"f1", p.f1()}};
+  json j = {{"tp", p.tp},           {"fp", p.fp},  {"fn", p.fn}, {"precision", p.precision()},
+            {"recall", p.recall()}, {"f1", p.f1()}};
   if (with_support) j["support"] = p.support();
   return j;
 }
@@ -105,7 +101,8 @@ json span_section(const std::array<Prf, kNumTypes>& per, const Prf& micro, doubl
           {"per_type", per_type}};
 }
 
-void read_span_section(const json& j, const char* key, std::array<Prf, kNumTypes>& per, Prf& micro) {
+void read_span_section(const json& j, const char* key, std::array<Prf, kNumTypes>& per,
+                       Prf& micro) {
   const std::string where = key;
   const json& sec = read_object(j, key, "report");
   micro = read_prf(read_object(sec, "micro", where), where + ".micro");
@@ -171,8 +168,8 @@ void Evaluator::add_spans(const std::vector<Entity>& gold, const std::vector<Ent
   for (const auto* list : {&gold, &predicted}) {
     for (const Entity& e : *list) {
       if (e.type < 0 || e.type >= kNumTypes) {
-        throw std::out_of_range(fmt::format("Evaluator::add_spans: entity type {} outside [0, {})",
-                                            e.type, kNumTypes));
+        throw std::out_of_range(
+            fmt::format("Evaluator::add_spans: entity type {} outside [0, {})", e.type, kNumTypes));
       }
     }
   }
@@ -294,10 +291,10 @@ std::string EvalReport::to_json() const {
   json j;
   j["samples"] = samples;
   j["tokens"] = tokens;
-  j["exact"] = span_section(exact, exact_micro, exact_macro_precision, exact_macro_recall,
-                            exact_macro_f1);
-  j["relaxed"] = span_section(relaxed, relaxed_micro, relaxed_macro_precision,
-                              relaxed_macro_recall, relaxed_macro_f1);
+  j["exact"] =
+      span_section(exact, exact_micro, exact_macro_precision, exact_macro_recall, exact_macro_f1);
+  j["relaxed"] = span_section(relaxed, relaxed_micro, relaxed_macro_precision, relaxed_macro_recall,
+                              relaxed_macro_f1);
   json per_label = json::object();
   for (int l = 0; l < kNumLabels; ++l) per_label[label_name(l)] = prf_json(token[l], true);
   j["token"] = {{"micro", prf_json(token_micro, false)},
@@ -340,7 +337,8 @@ EvalReport EvalReport::from_json(const std::string& text) {
   r.token_macro_f1 = read_double(read_object(tok, "macro", "token"), "f1", "token.macro");
   for (const auto& [name, value] : read_object(tok, "per_label", "token").items()) {
     auto label = label_from_name(name);
-    if (!label) throw DataError(kReportSource, 0, "token.per_label: unknown label \"" + name + "\"");
+    if (!label)
+      throw DataError(kReportSource, 0, "token.per_label: unknown label \"" + name + "\"");
     if (!value.is_object()) {
       throw DataError(kReportSource, 0, "token.per_label." + name + ": expected an object");
     }
@@ -374,28 +372,27 @@ EvalReport EvalReport::from_json(const std::string& text) {
 
 std::string EvalReport::to_table() const {
   std::string out;
-  out += fmt::format("{:<22} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10}\n", "type", "support",
-                     "pred", "P", "R", "F1", "F1 relaxed");
+  out += fmt::format("{:<22} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10}\n", "type", "support", "pred",
+                     "P", "R", "F1", "F1 relaxed");
   out += std::string(78, '-') + "\n";
   for (int t = 0; t < kNumTypes; ++t) {
     const Prf& e = exact[t];
     if (e.empty() && relaxed[t].empty()) continue;
-    out += fmt::format("{:<22} {:>8} {:>8} {:>8.4f} {:>8.4f} {:>8.4f} {:>10.4f}\n", type_name(t),
-                       e.support(), e.tp + e.fp, e.precision(), e.recall(), e.f1(),
-                       relaxed[t].f1());
+    out +=
+        fmt::format("{:<22} {:>8} {:>8} {:>8.4f} {:>8.4f} {:>8.4f} {:>10.4f}\n", type_name(t),
+                    e.support(), e.tp + e.fp, e.precision(), e.recall(), e.f1(), relaxed[t].f1());
   }
   out += std::string(78, '-') + "\n";
-  out += fmt::format("{:<22} {:>8} {:>8} {:>8.4f} {:>8.4f} {:>8.4f} {:>10.4f}\n", "micro",
-                     exact_micro.support(), exact_micro.tp + exact_micro.fp,
-                     exact_micro.precision(), exact_micro.recall(), exact_micro.f1(),
-                     relaxed_micro.f1());
+  out +=
+      fmt::format("{:<22} {:>8} {:>8} {:>8.4f} {:>8.4f} {:>8.4f} {:>10.4f}\n", "micro",
+                  exact_micro.support(), exact_micro.tp + exact_micro.fp, exact_micro.precision(),
+                  exact_micro.recall(), exact_micro.f1(), relaxed_micro.f1());
   out += fmt::format("{:<22} {:>8} {:>8} {:>8.4f} {:>8.4f} {:>8.4f} {:>10.4f}\n", "macro", "", "",
-                     exact_macro_precision, exact_macro_recall, exact_macro_f1,
-                     relaxed_macro_f1);
-  out += fmt::format("token level (entity labels): P {:.4f}  R {:.4f}  F1 {:.4f}  macro F1 {:.4f}"
-                     "  ({} tokens)\n",
-                     token_micro.precision(), token_micro.recall(), token_micro.f1(),
-                     token_macro_f1, tokens);
+                     exact_macro_precision, exact_macro_recall, exact_macro_f1, relaxed_macro_f1);
+  out += fmt::format(
+      "token level (entity labels): P {:.4f}  R {:.4f}  F1 {:.4f}  macro F1 {:.4f}"
+      "  ({} tokens)\n",
+      token_micro.precision(), token_micro.recall(), token_micro.f1(), token_macro_f1, tokens);
   out += fmt::format("samples: {}\n", samples);
   const auto top = top_confusions(5);
   if (top.empty()) {

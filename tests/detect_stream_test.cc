@@ -33,8 +33,8 @@ struct FakeDetector {
       if (text.find("BOOM") != std::string::npos) throw std::runtime_error("boom");
       const std::u32string cps = utf8_decode(text);
       std::vector<DetectedEntity> found;
-      for (const auto& [word, type] : {std::pair<std::u32string, const char*>{U"Anna", "FIRSTNAME"},
-                                       {U"Graz", "CITY"}}) {
+      for (const auto& [word, type] :
+           {std::pair<std::u32string, const char*>{U"Anna", "FIRSTNAME"}, {U"Graz", "CITY"}}) {
         for (std::size_t p = cps.find(word); p != std::u32string::npos; p = cps.find(word, p + 1)) {
           found.push_back({int64_t(p), int64_t(p + word.size()), *type_from_name(type), 0.875f});
         }
@@ -48,8 +48,7 @@ struct FakeDetector {
 };
 
 std::string fmt_line(int i) {
-  return "{\"id\":" + std::to_string(i) + ",\"text\":\"Anna number " + std::to_string(i) +
-         "\"}\n";
+  return "{\"id\":" + std::to_string(i) + ",\"text\":\"Anna number " + std::to_string(i) + "\"}\n";
 }
 
 std::vector<std::string> lines_of(const std::string& s) {
@@ -81,9 +80,10 @@ TEST(DetectStreamTest, JsonlLinesGiveEntitiesWithCodePointOffsets) {
   const json first = json::parse(out[0]);
   EXPECT_EQ(first["id"], "a1");
   ASSERT_EQ(first["entities"].size(), 2u);
-  EXPECT_EQ(first["entities"][0],
-            json({{"start", 8}, {"end", 12}, {"label", "FIRSTNAME"}, {"text", "Anna"},
-                  {"score", 0.875}}));
+  EXPECT_EQ(
+      first["entities"][0],
+      json(
+          {{"start", 8}, {"end", 12}, {"label", "FIRSTNAME"}, {"text", "Anna"}, {"score", 0.875}}));
   EXPECT_EQ(first["entities"][1]["label"], "CITY");
   EXPECT_EQ(first["entities"][1]["start"], 16);
   EXPECT_EQ(json::parse(out[1]), json({{"id", 7}, {"entities", json::array()}}));
@@ -91,14 +91,15 @@ TEST(DetectStreamTest, JsonlLinesGiveEntitiesWithCodePointOffsets) {
 
 TEST(DetectStreamTest, BadLinesGiveErrorLinesAndTheRunGoesOn) {
   StreamStats stats;
-  const auto out = run("{\"id\": 1, \"text\": \"Anna\"}\n"
-                       "{\"id\": 2, \"text\": \n"
-                       "{\"id\": 3}\n"
-                       "[1, 2]\n"
-                       "\n"
-                       "{\"id\": 4, \"text\": 5}\n"
-                       "{\"id\": 5, \"text\": \"Graz\"}\n",
-                       {}, &stats);
+  const auto out =
+      run("{\"id\": 1, \"text\": \"Anna\"}\n"
+          "{\"id\": 2, \"text\": \n"
+          "{\"id\": 3}\n"
+          "[1, 2]\n"
+          "\n"
+          "{\"id\": 4, \"text\": 5}\n"
+          "{\"id\": 5, \"text\": \"Graz\"}\n",
+          {}, &stats);
   ASSERT_EQ(out.size(), 6u);  // the blank line is skipped
   EXPECT_EQ(json::parse(out[0])["id"], 1);
   const json e2 = json::parse(out[1]);
@@ -120,9 +121,10 @@ TEST(DetectStreamTest, DetectorFailureOnOneTextSparesTheOthers) {
   FakeDetector fake;
   StreamOptions options;
   options.batch_size = 8;
-  const auto out = run("{\"id\":1,\"text\":\"Anna\"}\n{\"id\":2,\"text\":\"BOOM\"}\n"
-                       "{\"id\":3,\"text\":\"Graz\"}\n",
-                       options, nullptr, &fake);
+  const auto out =
+      run("{\"id\":1,\"text\":\"Anna\"}\n{\"id\":2,\"text\":\"BOOM\"}\n"
+          "{\"id\":3,\"text\":\"Graz\"}\n",
+          options, nullptr, &fake);
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(json::parse(out[0])["entities"][0]["text"], "Anna");
   EXPECT_EQ(json::parse(out[1]), json({{"line", 2}, {"error", "detection failed: boom"}}));

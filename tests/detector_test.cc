@@ -3,9 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <cctype>
 #include <random>
 #include <set>
 #include <sstream>
@@ -32,8 +32,8 @@ fs::path temp_dir(const std::string& name) {
 Tokenizer word_tokenizer() {
   const fs::path dir = temp_dir("detector_vocab");
   std::string vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n";
-  for (const char* w : {"anna", "new", "york", "lives", "in", "and", "met", "bob", "the", "a", ".",
-                        ","}) {
+  for (const char* w :
+       {"anna", "new", "york", "lives", "in", "and", "met", "bob", "the", "a", ".", ","}) {
     vocab += std::string(w) + "\n";
   }
   write_file_atomic((dir / "vocab.txt").string(), vocab);
@@ -59,7 +59,8 @@ struct TokenLogits {
     // (B, T, 53): 2 on O everywhere, 6 on the chosen entity label.
     torch::Tensor logits = torch::zeros({ids.size(0), ids.size(1), kNumLabels});
     logits.select(2, kOutsideLabel).fill_(2.0);
-    logits += torch::one_hot(label, kNumLabels).to(torch::kFloat) * (label != 0).unsqueeze(-1) * 6.0;
+    logits +=
+        torch::one_hot(label, kNumLabels).to(torch::kFloat) * (label != 0).unsqueeze(-1) * 6.0;
     return logits;
   }
 };
@@ -74,7 +75,8 @@ struct FakeModel {
   Detector detector(const DetectorOptions& options) {
     auto l = logits;
     return Detector(
-        Tokenizer::load((fs::path(PIIKIT_BINARY_DIR) / "test_tmp/detector_vocab/vocab.txt").string()),
+        Tokenizer::load(
+            (fs::path(PIIKIT_BINARY_DIR) / "test_tmp/detector_vocab/vocab.txt").string()),
         [l](const torch::Tensor& ids, const torch::Tensor& mask, const torch::Tensor&) {
           return (*l)(ids, mask);
         },
@@ -82,11 +84,11 @@ struct FakeModel {
   }
 };
 
-std::vector<std::string> texts_of(const std::vector<DetectedEntity>& ents, const std::string& text) {
+std::vector<std::string> texts_of(const std::vector<DetectedEntity>& ents,
+                                  const std::string& text) {
   std::vector<std::string> out;
   for (const auto& e : ents) {
-    out.push_back(std::string(type_name(e.type)) + ":" +
-                  codepoint_substr(text, e.start, e.end));
+    out.push_back(std::string(type_name(e.type)) + ":" + codepoint_substr(text, e.start, e.end));
   }
   return out;
 }
@@ -129,7 +131,8 @@ TEST(DetectorTest, SlidingWindowsGiveTheSameSpansAsOneWindow) {
   Detector whole = fake.detector({});
   const auto expected = whole.detect({text})[0];
   ASSERT_GT(expected.size(), 50u);
-  for (const auto& [len, stride] : std::vector<std::pair<int, int>>{{8, 2}, {9, 3}, {16, 5}, {32, 8}}) {
+  for (const auto& [len, stride] :
+       std::vector<std::pair<int, int>>{{8, 2}, {9, 3}, {16, 5}, {32, 8}}) {
     DetectorOptions options;
     options.max_length = len;
     options.stride = stride;
@@ -271,7 +274,8 @@ TEST(DetectorModelTest, BatchingAndPaddingDoNotChangeResults) {
 TEST(DetectorModelTest, LongTextsGoThroughWindows) {
   Detector det(tiny_model_dir().string());
   std::string text;
-  for (int i = 0; i < 60; ++i) text += "Farah lives in Porto, mail z" + std::to_string(i) + "@example.org. ";
+  for (int i = 0; i < 60; ++i)
+    text += "Farah lives in Porto, mail z" + std::to_string(i) + "@example.org. ";
   ASSERT_GT(det.tokenizer().encode(text).size(), 300u);  // several windows of 64
   const auto found = det.detect({text});
   EXPECT_TRUE(well_formed(found[0], text));
@@ -280,10 +284,11 @@ TEST(DetectorModelTest, LongTextsGoThroughWindows) {
 
 TEST(DetectorModelTest, StreamsJsonlWithBadLines) {
   Detector det(tiny_model_dir().string());
-  std::istringstream in("{\"id\":\"a\",\"text\":\"Anna lives in Graz.\"}\n"
-                        "not json\n"
-                        "{\"id\":\"c\"}\n"
-                        "{\"id\":\"d\",\"text\":\"Bob, Riga\"}\n");
+  std::istringstream in(
+      "{\"id\":\"a\",\"text\":\"Anna lives in Graz.\"}\n"
+      "not json\n"
+      "{\"id\":\"c\"}\n"
+      "{\"id\":\"d\",\"text\":\"Bob, Riga\"}\n");
   std::ostringstream out;
   const StreamStats stats = run_detect_stream(
       in, out, [&](const std::vector<std::string>& t) { return det.detect(t); }, {});

@@ -34,8 +34,8 @@ TEST(MaskTest, SameValueOfDifferentTypesGetsSeparateNumbers) {
 
 TEST(MaskTest, OffsetsAreCodePoints) {
   const std::string text = "Zoë Müller, 東京";  // multi-byte characters before and inside spans
-  const std::vector<Entity> ents = {{0, 3, type("FIRSTNAME")}, {4, 10, type("SURNAME")},
-                                    {12, 14, type("CITY")}};
+  const std::vector<Entity> ents = {
+      {0, 3, type("FIRSTNAME")}, {4, 10, type("SURNAME")}, {12, 14, type("CITY")}};
   EXPECT_EQ(mask_text(text, ents, MaskStyle::kLabel), "[FIRSTNAME] [SURNAME], [CITY]");
 }
 

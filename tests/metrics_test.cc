@@ -147,8 +147,8 @@ TEST(EvalReportTest, JsonIsKeyedByTypeName) {
   const std::string j = sample_report().to_json();
   EXPECT_THAT(j, testing::HasSubstr("\"EMAIL\":{"));
   EXPECT_THAT(j, testing::HasSubstr("\"B-EMAIL\":{"));
-  EXPECT_THAT(j, testing::HasSubstr(
-                     "{\"count\":2,\"gold\":\"PHONENUMBER\",\"predicted\":\"CITY\"}"));
+  EXPECT_THAT(j,
+              testing::HasSubstr("{\"count\":2,\"gold\":\"PHONENUMBER\",\"predicted\":\"CITY\"}"));
 }
 
 TEST(EvalReportTest, FromJsonErrorsNameTheField) {

@@ -12,14 +12,14 @@ namespace piikit::cli {
 namespace {
 
 struct DetectFlags {
-  std::string model;        // --model: model directory (model.pt, model.toml, tokenizer/)
-  bool text = false;        // --text: input lines are plain text (ids = line numbers)
-  std::string mask;         // --mask [label|numbered]: write masked text (empty = off)
+  std::string model;  // --model: model directory (model.pt, model.toml, tokenizer/)
+  bool text = false;  // --text: input lines are plain text (ids = line numbers)
+  std::string mask;   // --mask [label|numbered]: write masked text (empty = off)
   bool mask_given = false;
-  int batch_size = 32;      // --batch-size: lines per detection batch
-  int max_length = 0;       // --max-length: window length in tokens (0 = the model's)
-  int stride = -1;          // --stride: overlap in tokens between windows (-1 = automatic)
-  int threads = 0;          // --threads: intra-op threads (0 = all cores)
+  int batch_size = 32;  // --batch-size: lines per detection batch
+  int max_length = 0;   // --max-length: window length in tokens (0 = the model's)
+  int stride = -1;      // --stride: overlap in tokens between windows (-1 = automatic)
+  int threads = 0;      // --threads: intra-op threads (0 = all cores)
   std::string device = "cpu";
 };
 
@@ -76,9 +76,11 @@ void register_detect(CLI::App& app) {
   sub->add_option("--max-length", flags->max_length,
                   "Window length in tokens, [CLS]/[SEP] included (0 = the model's max_length)")
       ->capture_default_str();
-  sub->add_option("--stride", flags->stride, "Overlap in tokens between windows of long texts (-1 = min(64, window/4))")
+  sub->add_option("--stride", flags->stride,
+                  "Overlap in tokens between windows of long texts (-1 = min(64, window/4))")
       ->capture_default_str();
-  sub->add_option("--threads", flags->threads, "CPU threads (0 = all cores)")->capture_default_str();
+  sub->add_option("--threads", flags->threads, "CPU threads (0 = all cores)")
+      ->capture_default_str();
   sub->add_option("--device", flags->device, "cpu or cuda[:N]")->capture_default_str();
   sub->callback([flags, sub] {
     flags->mask_given = sub->count("--mask") > 0;

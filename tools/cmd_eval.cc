@@ -16,13 +16,13 @@ namespace piikit::cli {
 namespace {
 
 struct EvalFlags {
-  std::string model;               // --model: model directory
-  std::vector<std::string> data;   // --data: labeled files (any format load_samples reads)
-  std::string json_out;            // --json: also write the full report as JSON here
-  int batch_size = 64;             // --batch-size: texts per detection batch
-  int max_length = 0;              // --max-length: window length (0 = the model's)
-  int stride = -1;                 // --stride (-1 = automatic)
-  int threads = 0;                 // --threads (0 = all cores)
+  std::string model;              // --model: model directory
+  std::vector<std::string> data;  // --data: labeled files (any format load_samples reads)
+  std::string json_out;           // --json: also write the full report as JSON here
+  int batch_size = 64;            // --batch-size: texts per detection batch
+  int max_length = 0;             // --max-length: window length (0 = the model's)
+  int stride = -1;                // --stride (-1 = automatic)
+  int threads = 0;                // --threads (0 = all cores)
   std::string device = "cpu";
 };
 
@@ -39,8 +39,8 @@ void run_eval(const EvalFlags& f) {
   EvaluateStats stats;
   const EvalReport report = evaluate(detector, samples, std::max(1, f.batch_size), &stats);
   std::cout << report.to_table();
-  std::cout << fmt::format("{} samples, {} tokens in {:.1f} s ({:.0f} tokens/s)\n",
-                           samples.size(), stats.tokens, stats.seconds,
+  std::cout << fmt::format("{} samples, {} tokens in {:.1f} s ({:.0f} tokens/s)\n", samples.size(),
+                           stats.tokens, stats.seconds,
                            stats.seconds > 0 ? stats.tokens / stats.seconds : 0.0);
   if (!f.json_out.empty()) {
     write_file_atomic(f.json_out, report.to_json() + "\n");
@@ -53,8 +53,9 @@ void run_eval(const EvalFlags& f) {
 void register_eval(CLI::App& app) {
   auto flags = std::make_shared<EvalFlags>();
   CLI::App* sub = app.add_subcommand(
-      "eval", "Score a model on labeled data: span P/R/F1 per type (exact, relaxed), token level, "
-              "confusions");
+      "eval",
+      "Score a model on labeled data: span P/R/F1 per type (exact, relaxed), token level, "
+      "confusions");
   sub->add_option("--model", flags->model, "Model directory written by piikit train")
       ->required()
       ->check(CLI::ExistingDirectory);
@@ -66,9 +67,11 @@ void register_eval(CLI::App& app) {
   sub->add_option("--max-length", flags->max_length,
                   "Window length in tokens (0 = the model's max_length)")
       ->capture_default_str();
-  sub->add_option("--stride", flags->stride, "Overlap in tokens between windows of long texts (-1 = min(64, window/4))")
+  sub->add_option("--stride", flags->stride,
+                  "Overlap in tokens between windows of long texts (-1 = min(64, window/4))")
       ->capture_default_str();
-  sub->add_option("--threads", flags->threads, "CPU threads (0 = all cores)")->capture_default_str();
+  sub->add_option("--threads", flags->threads, "CPU threads (0 = all cores)")
+      ->capture_default_str();
   sub->add_option("--device", flags->device, "cpu or cuda[:N]")->capture_default_str();
   sub->callback([flags] { run_eval(*flags); });
 }

@@ -35,13 +35,13 @@ using DetectFn =
     std::function<std::vector<std::vector<DetectedEntity>>(const std::vector<std::string>&)>;
 
 struct StreamOptions {
-  bool plain_text = false;             // input lines are plain text, not JSONL (--text)
-  std::optional<MaskStyle> mask;       // write masked text instead of entities (--mask)
-  std::size_t batch_size = 32;         // most lines handed to DetectFn at once
+  bool plain_text = false;        // input lines are plain text, not JSONL (--text)
+  std::optional<MaskStyle> mask;  // write masked text instead of entities (--mask)
+  std::size_t batch_size = 32;    // most lines handed to DetectFn at once
   // Lines read ahead of the detector; a batch takes whatever is ready (at least one line), so an
   // interactive user gets each answer at once while a pipe fills whole batches.
   std::size_t read_ahead = 256;
-  bool flush_each_batch = true;        // flush the output after every batch (streaming)
+  bool flush_each_batch = true;  // flush the output after every batch (streaming)
 };
 
 struct StreamStats {

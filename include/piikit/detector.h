@@ -19,7 +19,7 @@
 namespace piikit {
 
 struct DetectorOptions {
-  int max_length = 0;           // window length in tokens incl. [CLS]/[SEP]; 0 = the model's max
+  int max_length = 0;  // window length in tokens incl. [CLS]/[SEP]; 0 = the model's max
   // Overlap in tokens between neighbouring windows of a long text; -1 = automatic:
   // min(64, (window length - 2) / 4).
   int stride = -1;

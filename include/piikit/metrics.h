@@ -42,9 +42,9 @@ struct Confusion {
 };
 
 struct EvalReport {
-  std::array<Prf, kNumTypes> exact{};    // per type, exact (start, end, type) match
-  std::array<Prf, kNumTypes> relaxed{};  // per type, same type and overlapping, one-to-one
-  std::array<Prf, kNumLabels> token{};   // per BIO label, token level
+  std::array<Prf, kNumTypes> exact{};           // per type, exact (start, end, type) match
+  std::array<Prf, kNumTypes> relaxed{};         // per type, same type and overlapping, one-to-one
+  std::array<Prf, kNumLabels> token{};          // per BIO label, token level
   Prf exact_micro, relaxed_micro, token_micro;  // token micro over entity labels (not O)
   double exact_macro_f1 = 0, relaxed_macro_f1 = 0;  // over types with support or predictions
   double exact_macro_precision = 0, exact_macro_recall = 0;
@@ -92,7 +92,7 @@ class Evaluator {
 
 // Relaxed one-to-one matching used by Evaluator (exposed for tests): pairs (gold index,
 // predicted index) of same-type overlapping entities, chosen greedily by overlap length.
-std::vector<std::pair<std::size_t, std::size_t>> match_relaxed(const std::vector<Entity>& gold,
-                                                               const std::vector<Entity>& predicted);
+std::vector<std::pair<std::size_t, std::size_t>> match_relaxed(
+    const std::vector<Entity>& gold, const std::vector<Entity>& predicted);
 
 }  // namespace piikit
