@@ -60,7 +60,9 @@ RunFigures figures_of(const EvalReport& r, const std::vector<int>& macro_types,
                       const std::vector<int>& rare_types) {
   Prf m = micro_of(r);
   return RunFigures{
-      precision_of(m), recall_of(m), f1_of(m),
+      precision_of(m),
+      recall_of(m),
+      f1_of(m),
       mean_over(macro_types, [&](int t) { return precision_of(r.exact[t]); }),
       mean_over(macro_types, [&](int t) { return recall_of(r.exact[t]); }),
       mean_over(macro_types, [&](int t) { return f1_of(r.exact[t]); }),
@@ -125,7 +127,8 @@ std::string bars_svg(const CompareResult& r, const std::string& what,
   chart.y_min = 0;
   chart.y_max = 1;
   for (int t : types_by_rarity(r, true)) {
-    chart.categories.push_back(fmt::format("{} ({})", type_name(t), r.train_counts[begin_label(t)]));
+    chart.categories.push_back(
+        fmt::format("{} ({})", type_name(t), r.train_counts[begin_label(t)]));
     chart.highlight.push_back(is_rare(r, t));
   }
   for (const auto& s : r.summaries) {
@@ -140,7 +143,8 @@ std::string bars_svg(const CompareResult& r, const std::string& what,
     chart.series.push_back(std::move(series));
   }
   if (chart.categories.empty()) {
-    throw std::invalid_argument("compare: no type has support in the held-out set; nothing to plot");
+    throw std::invalid_argument(
+        "compare: no type has support in the held-out set; nothing to plot");
   }
   return render_grouped_bars(chart);
 }
@@ -163,7 +167,8 @@ Spread spread_of(const std::vector<double>& values) {
 }
 
 void validate(const CompareOptions& options) {
-  if (options.schemes.empty()) throw ConfigError("compare: --schemes is empty; give at least one scheme");
+  if (options.schemes.empty())
+    throw ConfigError("compare: --schemes is empty; give at least one scheme");
   if (options.seeds.empty()) throw ConfigError("compare: --seeds is empty; give at least one seed");
   std::set<std::string> names;
   for (const auto& s : options.schemes) {
@@ -177,7 +182,8 @@ void validate(const CompareOptions& options) {
     }
   }
   if (options.rare_types < 1 || options.rare_types > kNumTypes) {
-    throw ConfigError(fmt::format("compare: rare_types = {}; expected 1..{}", options.rare_types, kNumTypes));
+    throw ConfigError(
+        fmt::format("compare: rare_types = {}; expected 1..{}", options.rare_types, kNumTypes));
   }
 }
 
@@ -190,27 +196,32 @@ CompareResult summarize(const CompareOptions& options, std::vector<RunRecord> ru
   for (const auto& scheme : options.schemes) {
     for (uint64_t seed : options.seeds) {
       if (!by_key.count({scheme, seed})) {
-        throw std::invalid_argument(fmt::format("compare: no run for scheme {} seed {}", scheme, seed));
+        throw std::invalid_argument(
+            fmt::format("compare: no run for scheme {} seed {}", scheme, seed));
       }
     }
   }
   if (runs.empty()) throw std::invalid_argument("compare: no runs");
 
   // Held-out support must be the same for every run: one held-out set.
-  for (int t = 0; t < kNumTypes; ++t) r.heldout_support[t] = runs.front().outcome.heldout.exact[t].support();
+  for (int t = 0; t < kNumTypes; ++t)
+    r.heldout_support[t] = runs.front().outcome.heldout.exact[t].support();
   std::array<double, kNumLabels> count_sum{};
   for (const auto& run : runs) {
     for (int t = 0; t < kNumTypes; ++t) {
       if (run.outcome.heldout.exact[t].support() != r.heldout_support[t]) {
-        throw std::invalid_argument(fmt::format(
-            "compare: run {} seed {} has {} held-out {} entities, the first run {}: the runs were not "
-            "evaluated on the same held-out set",
-            run.scheme, run.seed, run.outcome.heldout.exact[t].support(), type_name(t), r.heldout_support[t]));
+        throw std::invalid_argument(
+            fmt::format("compare: run {} seed {} has {} held-out {} entities, the first run {}: "
+                        "the runs were not "
+                        "evaluated on the same held-out set",
+                        run.scheme, run.seed, run.outcome.heldout.exact[t].support(), type_name(t),
+                        r.heldout_support[t]));
       }
     }
     for (int l = 0; l < kNumLabels; ++l) {
       count_sum[l] += double(run.outcome.train_counts[l]);
-      if (run.outcome.train_counts[l] != runs.front().outcome.train_counts[l]) r.train_counts_identical = false;
+      if (run.outcome.train_counts[l] != runs.front().outcome.train_counts[l])
+        r.train_counts_identical = false;
     }
   }
   for (int l = 0; l < kNumLabels; ++l) {
@@ -316,26 +327,31 @@ CompareResult compare(const CompareOptions& options, const RunFunction& run,
 
 std::string run_line(std::size_t index, std::size_t total, const RunRecord& record) {
   Prf m = micro_of(record.outcome.heldout);
-  return fmt::format("[{}/{}] {} seed {}: {} steps in {:.1f} s; held-out micro P {:.3f} R {:.3f} F1 {:.3f}",
-                     index + 1, total, record.scheme, record.seed, record.outcome.steps,
-                     record.outcome.seconds, precision_of(m), recall_of(m), f1_of(m));
+  return fmt::format(
+      "[{}/{}] {} seed {}: {} steps in {:.1f} s; held-out micro P {:.3f} R {:.3f} F1 {:.3f}",
+      index + 1, total, record.scheme, record.seed, record.outcome.steps, record.outcome.seconds,
+      precision_of(m), recall_of(m), f1_of(m));
 }
 
 std::string CompareResult::to_table() const {
   const std::size_t kType = 18, kCount = 9, kSupport = 8, kCol = 14;
   const std::size_t seeds = options.seeds.size();
   std::string out;
-  out += fmt::format("Held-out exact-span metrics, {} seed{} per scheme ({}){}.\n", seeds,
-                     seeds == 1 ? "" : "s", seeds < 2 ? "no spread with one seed" : "mean±std over seeds",
-                     options.heldout_source.empty() ? "" : "; held-out set: " + options.heldout_source);
-  out += fmt::format("Types ordered by training B- count, rarest first; * = the {} rarest.\n", rare_types.size());
+  out += fmt::format(
+      "Held-out exact-span metrics, {} seed{} per scheme ({}){}.\n", seeds, seeds == 1 ? "" : "s",
+      seeds < 2 ? "no spread with one seed" : "mean±std over seeds",
+      options.heldout_source.empty() ? "" : "; held-out set: " + options.heldout_source);
+  out += fmt::format("Types ordered by training B- count, rarest first; * = the {} rarest.\n",
+                     rare_types.size());
   auto header = [&](const std::string& what) {
-    std::string h = "\n" + what + "\n" + padr("type", kType) + pad("train B-", kCount) + pad("support", kSupport);
+    std::string h = "\n" + what + "\n" + padr("type", kType) + pad("train B-", kCount) +
+                    pad("support", kSupport);
     for (const auto& s : summaries) h += pad(s.scheme, kCol);
     return h + "\n";
   };
   const std::vector<int> types = types_by_rarity(*this, true);
-  auto block = [&](const std::string& what, const std::array<Spread, kNumTypes> SchemeSummary::*field) {
+  auto block = [&](const std::string& what,
+                   const std::array<Spread, kNumTypes> SchemeSummary::*field) {
     out += header(what);
     for (int t : types) {
       std::string name = (is_rare(*this, t) ? "*" : " ") + std::string(type_name(t));
@@ -367,9 +383,10 @@ std::string CompareResult::to_table() const {
 
   if (!deltas.empty()) {
     out += fmt::format("\nPaired differences against {} (same seed; mean{} of scheme - {}):\n",
-                       deltas.front().baseline, seeds < 2 ? "" : "±std over seeds", deltas.front().baseline);
-    out += padr("scheme", kType) + pad("rare recall", kCol) + pad("micro P", kCol) + pad("micro R", kCol) +
-           pad("micro F1", kCol) + pad("macro F1", kCol) + "\n";
+                       deltas.front().baseline, seeds < 2 ? "" : "±std over seeds",
+                       deltas.front().baseline);
+    out += padr("scheme", kType) + pad("rare recall", kCol) + pad("micro P", kCol) +
+           pad("micro R", kCol) + pad("micro F1", kCol) + pad("macro F1", kCol) + "\n";
     for (const auto& d : deltas) {
       out += padr(d.scheme, kType) + pad(signed_cell(d.rare_macro_recall), kCol) +
              pad(signed_cell(d.micro_precision), kCol) + pad(signed_cell(d.micro_recall), kCol) +
@@ -386,7 +403,9 @@ std::string CompareResult::to_table() const {
     out += "\nNot in the held-out set (left out of the tables and macro figures): " + list + "\n";
   }
   if (!train_counts_identical) {
-    out += "\nNote: the runs' training splits had different label counts; training counts are means over runs.\n";
+    out +=
+        "\nNote: the runs' training splits had different label counts; training counts are means "
+        "over runs.\n";
   }
   return out;
 }
@@ -401,11 +420,14 @@ std::string CompareResult::to_json() const {
   opts["heldout_source"] = options.heldout_source;
   root["options"] = opts;
   root["definitions"] = {
-      {"metrics", "exact-span entity precision/recall/F1 (same start, end, type) on the held-out set"},
-      {"spread", "std = sample standard deviation over seeds (n-1; 0 with one seed); min, max over seeds"},
+      {"metrics",
+       "exact-span entity precision/recall/F1 (same start, end, type) on the held-out set"},
+      {"spread",
+       "std = sample standard deviation over seeds (n-1; 0 with one seed); min, max over seeds"},
       {"macro", "mean over the types with support in the held-out set (macro_types)"},
-      {"rare_types", "the rare_types types with the fewest B- labels in the training split (mean over "
-                     "runs), among types with held-out support; rarest first"},
+      {"rare_types",
+       "the rare_types types with the fewest B- labels in the training split (mean over "
+       "runs), among types with held-out support; rarest first"},
       {"deltas", "per-seed difference scheme - baseline, then mean/std/min/max over seeds"},
   };
   ordered_json train_b = ordered_json::object(), support = ordered_json::object();
@@ -467,8 +489,12 @@ std::string CompareResult::to_json() const {
     j["seconds"] = run.outcome.seconds;
     j["steps"] = run.outcome.steps;
     Prf m = micro_of(run.outcome.heldout);
-    j["micro"] = {{"tp", m.tp}, {"fp", m.fp}, {"fn", m.fn}, {"precision", precision_of(m)},
-                  {"recall", recall_of(m)}, {"f1", f1_of(m)}};
+    j["micro"] = {{"tp", m.tp},
+                  {"fp", m.fp},
+                  {"fn", m.fn},
+                  {"precision", precision_of(m)},
+                  {"recall", recall_of(m)},
+                  {"f1", f1_of(m)}};
     ordered_json per_type = ordered_json::object();
     for (int t = 0; t < kNumTypes; ++t) {
       const Prf& p = run.outcome.heldout.exact[t];
@@ -478,7 +504,8 @@ std::string CompareResult::to_json() const {
     j["per_type"] = per_type;
     ordered_json curve = ordered_json::array();
     for (const auto& c : run.outcome.curve) {
-      curve.push_back({{"step", c.step}, {"train_loss", c.train_loss}, {"val_macro_f1", c.val_macro_f1}});
+      curve.push_back(
+          {{"step", c.step}, {"train_loss", c.train_loss}, {"val_macro_f1", c.val_macro_f1}});
     }
     j["curve"] = curve;
     runs_json.push_back(j);
@@ -487,7 +514,9 @@ std::string CompareResult::to_json() const {
   return root.dump(2) + "\n";
 }
 
-std::string recall_svg(const CompareResult& result) { return bars_svg(result, "recall", &SchemeSummary::recall); }
+std::string recall_svg(const CompareResult& result) {
+  return bars_svg(result, "recall", &SchemeSummary::recall);
+}
 
 std::string precision_svg(const CompareResult& result) {
   return bars_svg(result, "precision", &SchemeSummary::precision);
@@ -526,12 +555,13 @@ std::string curves_svg(const CompareResult& result) {
     }
   }
   std::size_t seeds = result.options.seeds.size();
-  return render_line_charts(
-      {loss, f1}, 2,
-      fmt::format("Training curves: one line per run ({} seed{} per scheme)", seeds, seeds == 1 ? "" : "s"));
+  return render_line_charts({loss, f1}, 2,
+                            fmt::format("Training curves: one line per run ({} seed{} per scheme)",
+                                        seeds, seeds == 1 ? "" : "s"));
 }
 
-std::vector<std::string> write_compare_outputs(const CompareResult& result, const std::string& dir) {
+std::vector<std::string> write_compare_outputs(const CompareResult& result,
+                                               const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);

@@ -22,7 +22,8 @@ std::string px(double v) { return fmt::format("{:.1f}", v); }
 // Tick label with as many decimals as the tick step needs (0.25 -> 2, 0.1 -> 1, 50 -> 0).
 std::string tick_label(double v, double step) {
   int decimals = 0;
-  if (step > 0 && step < 1) decimals = std::min(6, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
+  if (step > 0 && step < 1)
+    decimals = std::min(6, static_cast<int>(std::ceil(-std::log10(step) - 1e-9)));
   if (std::abs(v) < step * 1e-6) v = 0;  // no "-0.0"
   // Large numbers (steps of 1000s) read better with a k suffix.
   if (step >= 1000 && std::fmod(v, 1000) == 0) return fmt::format("{:.0f}k", v / 1000);
@@ -141,11 +142,21 @@ std::string xml_escape(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // Control characters other than tab/newline are not allowed in XML 1.0.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
@@ -183,23 +194,26 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
 std::string render_grouped_bars(const GroupedBarChart& chart) {
   const std::size_t n_cat = chart.categories.size();
   const std::size_t n_ser = chart.series.size();
-  if (n_cat == 0) throw std::invalid_argument("grouped bar chart '" + chart.title + "': no categories");
+  if (n_cat == 0)
+    throw std::invalid_argument("grouped bar chart '" + chart.title + "': no categories");
   if (n_ser == 0) throw std::invalid_argument("grouped bar chart '" + chart.title + "': no series");
   if (!chart.highlight.empty() && chart.highlight.size() != n_cat) {
-    throw std::invalid_argument(fmt::format("grouped bar chart '{}': {} highlight flags for {} categories",
-                                            chart.title, chart.highlight.size(), n_cat));
+    throw std::invalid_argument(
+        fmt::format("grouped bar chart '{}': {} highlight flags for {} categories", chart.title,
+                    chart.highlight.size(), n_cat));
   }
   std::vector<const std::vector<double>*> all;
   for (const auto& s : chart.series) {
     if (s.values.size() != n_cat) {
-      throw std::invalid_argument(fmt::format("grouped bar chart '{}': series '{}' has {} values for {} categories",
-                                              chart.title, s.name, s.values.size(), n_cat));
+      throw std::invalid_argument(
+          fmt::format("grouped bar chart '{}': series '{}' has {} values for {} categories",
+                      chart.title, s.name, s.values.size(), n_cat));
     }
     bool has_err = !s.low.empty() || !s.high.empty();
     if (has_err && (s.low.size() != n_cat || s.high.size() != n_cat)) {
       throw std::invalid_argument(fmt::format(
-          "grouped bar chart '{}': series '{}' has {}/{} error-bar ends for {} categories", chart.title,
-          s.name, s.low.size(), s.high.size(), n_cat));
+          "grouped bar chart '{}': series '{}' has {}/{} error-bar ends for {} categories",
+          chart.title, s.name, s.low.size(), s.high.size(), n_cat));
     }
     all.push_back(&s.values);
     all.push_back(&s.high);
@@ -245,9 +259,11 @@ std::string render_grouped_bars(const GroupedBarChart& chart) {
   };
 
   std::string out = header(width, height);
-  out += text(width / 2, 20, chart.title, "text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\"");
+  out += text(width / 2, 20, chart.title,
+              "text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\"");
   if (!chart.subtitle.empty()) {
-    out += text(width / 2, 40, chart.subtitle, "text-anchor=\"middle\" font-size=\"11\" fill=\"#555555\"");
+    out += text(width / 2, 40, chart.subtitle,
+                "text-anchor=\"middle\" font-size=\"11\" fill=\"#555555\"");
   }
   out += legend_svg;
 
@@ -262,8 +278,9 @@ std::string render_grouped_bars(const GroupedBarChart& chart) {
   }
   out += line(left, top, left, top + plot_h, kAxisColor);
   out += "</g>\n";
-  out += fmt::format("<text transform=\"translate({},{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
-                     px(18), px(top + plot_h / 2), xml_escape(chart.y_label));
+  out += fmt::format(
+      "<text transform=\"translate({},{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n", px(18),
+      px(top + plot_h / 2), xml_escape(chart.y_label));
 
   // Bars, whiskers and category labels.
   out += "<g class=\"bars\">\n";
@@ -281,9 +298,10 @@ std::string render_grouped_bars(const GroupedBarChart& chart) {
         tip += fmt::format(" [{:.3f}, {:.3f}]", ser.low[c], ser.high[c]);
       }
       out += fmt::format(
-          "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>\n",
-          px(x), px(std::min(y0, y1)), px(bar_w - 1), px(std::abs(y0 - y1)),
-          color_of(ser.color, s), xml_escape(tip));
+          "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" "
+          "fill=\"{}\"><title>{}</title></rect>\n",
+          px(x), px(std::min(y0, y1)), px(bar_w - 1), px(std::abs(y0 - y1)), color_of(ser.color, s),
+          xml_escape(tip));
       if (!ser.low.empty() && std::isfinite(ser.low[c]) && std::isfinite(ser.high[c])) {
         const double cx = x + (bar_w - 1) / 2;
         const double lo = sy(ser.low[c]), hi = sy(ser.high[c]);
@@ -297,9 +315,10 @@ std::string render_grouped_bars(const GroupedBarChart& chart) {
     const bool bold = !chart.highlight.empty() && chart.highlight[c];
     const double lx = gx + bar_w * static_cast<double>(n_ser) / 2;
     const double ly = top + plot_h + 14;
-    out += fmt::format("<text transform=\"translate({},{}) rotate(-45)\" text-anchor=\"end\"{}>{}</text>\n",
-                       px(lx), px(ly), bold ? " font-weight=\"bold\"" : "",
-                       xml_escape(bold ? "*" + chart.categories[c] : chart.categories[c]));
+    out += fmt::format(
+        "<text transform=\"translate({},{}) rotate(-45)\" text-anchor=\"end\"{}>{}</text>\n",
+        px(lx), px(ly), bold ? " font-weight=\"bold\"" : "",
+        xml_escape(bold ? "*" + chart.categories[c] : chart.categories[c]));
   }
   out += "</g>\n";
   out += line(left, sy(std::max(yr.lo, std::min(0.0, yr.hi))), left + plot_w,
@@ -316,8 +335,9 @@ std::string line_panel(const LineChart& chart) {
   std::vector<const std::vector<double>*> xs, ys;
   for (const auto& s : chart.series) {
     if (s.x.size() != s.y.size()) {
-      throw std::invalid_argument(fmt::format("line chart '{}': series '{}' has {} x and {} y values",
-                                              chart.title, s.name, s.x.size(), s.y.size()));
+      throw std::invalid_argument(
+          fmt::format("line chart '{}': series '{}' has {} x and {} y values", chart.title, s.name,
+                      s.x.size(), s.y.size()));
     }
     xs.push_back(&s.x);
     ys.push_back(&s.y);
@@ -332,7 +352,8 @@ std::string line_panel(const LineChart& chart) {
   std::vector<std::pair<std::string, std::string>> entries;
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
     const auto& s = chart.series[i];
-    bool seen = std::any_of(entries.begin(), entries.end(), [&](const auto& e) { return e.first == s.name; });
+    bool seen = std::any_of(entries.begin(), entries.end(),
+                            [&](const auto& e) { return e.first == s.name; });
     if (!seen && !s.name.empty()) entries.emplace_back(s.name, color_of(s.color, i));
   }
   double legend_h = 0;
@@ -346,7 +367,8 @@ std::string line_panel(const LineChart& chart) {
   };
 
   std::string out;
-  out += text(width / 2, 18, chart.title, "text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\"");
+  out += text(width / 2, 18, chart.title,
+              "text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\"");
   out += legend_svg;
   out += "<g class=\"axes\">\n";
   auto yticks = nice_ticks(yr.lo, yr.hi);
@@ -367,8 +389,9 @@ std::string line_panel(const LineChart& chart) {
   out += line(left, top + plot_h, left + plot_w, top + plot_h, kAxisColor);
   out += "</g>\n";
   out += text(left + plot_w / 2, height - 8, chart.x_label, "text-anchor=\"middle\"");
-  out += fmt::format("<text transform=\"translate({},{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
-                     px(16), px(top + plot_h / 2), xml_escape(chart.y_label));
+  out += fmt::format(
+      "<text transform=\"translate({},{}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n", px(16),
+      px(top + plot_h / 2), xml_escape(chart.y_label));
 
   out += "<g class=\"lines\" fill=\"none\">\n";
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
@@ -386,8 +409,9 @@ std::string line_panel(const LineChart& chart) {
     }
     if (d.empty()) continue;
     d.pop_back();
-    out += fmt::format("<path d=\"{}\" stroke=\"{}\" stroke-width=\"1.8\"{}><title>{}</title></path>\n", d,
-                       color, s.dashed ? " stroke-dasharray=\"6 3\"" : "", xml_escape(s.name));
+    out += fmt::format(
+        "<path d=\"{}\" stroke=\"{}\" stroke-width=\"1.8\"{}><title>{}</title></path>\n", d, color,
+        s.dashed ? " stroke-dasharray=\"6 3\"" : "", xml_escape(s.name));
     if (s.markers) {
       for (std::size_t k = 0; k < s.x.size(); ++k) {
         if (!std::isfinite(s.x[k]) || !std::isfinite(s.y[k])) continue;
@@ -418,7 +442,8 @@ std::string render_line_charts(const std::vector<LineChart>& charts, int columns
   const double width = cell_w * columns, height = title_h + cell_h * rows;
   std::string out = header(width, height);
   if (!title.empty()) {
-    out += text(width / 2, 21, title, "text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\"");
+    out +=
+        text(width / 2, 21, title, "text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\"");
   }
   for (std::size_t i = 0; i < charts.size(); ++i) {
     const double x = cell_w * static_cast<double>(i % columns);

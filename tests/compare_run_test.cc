@@ -32,8 +32,9 @@ using testing::xml_problem;
 // vocabulary through paths.tokenizer instead of training a tokenizer; it is also faster.
 std::string test_vocab(const TrainConfig& config) {
   std::map<std::string, int> freq;
-  for (const Sample& s : generate_samples(GeneratorConfig(), Split::kTrain, config.data.generate_seed,
-                                          static_cast<std::size_t>(config.data.generate_train_samples))) {
+  for (const Sample& s :
+       generate_samples(GeneratorConfig(), Split::kTrain, config.data.generate_seed,
+                        static_cast<std::size_t>(config.data.generate_train_samples))) {
     std::string word;
     for (char ch : s.text + " ") {
       if (std::isalnum(static_cast<unsigned char>(ch))) {
@@ -56,7 +57,8 @@ std::string test_vocab(const TrainConfig& config) {
     add(std::string(1, c));
     add("##" + std::string(1, c));
   }
-  for (std::size_t i = 0; i < std::min<std::size_t>(500, by_count.size()); ++i) add(by_count[i].second);
+  for (std::size_t i = 0; i < std::min<std::size_t>(500, by_count.size()); ++i)
+    add(by_count[i].second);
   const fs::path file = fs::path(PIIKIT_BINARY_DIR) / "compare_run_test_vocab.txt";
   write_file_atomic(file.string(), vocab);
   return file.string();
@@ -106,8 +108,13 @@ TEST(CompareRunTest, TinyRealCompareWritesTableJsonAndWellFormedPictures) {
   options.heldout_source = "generator eval split, seed 7, 150 samples";
   std::vector<std::string> lines;
   CompareResult result = compare(
-      options, [&](const std::string& scheme, uint64_t seed) { return train_and_evaluate(run, scheme, seed); },
-      [&](std::size_t i, std::size_t n, const RunRecord& r) { lines.push_back(run_line(i, n, r)); });
+      options,
+      [&](const std::string& scheme, uint64_t seed) {
+        return train_and_evaluate(run, scheme, seed);
+      },
+      [&](std::size_t i, std::size_t n, const RunRecord& r) {
+        lines.push_back(run_line(i, n, r));
+      });
 
   ASSERT_EQ(lines.size(), 4u);
   EXPECT_EQ(lines[3].rfind("[4/4] inverse_sqrt seed 2: 90 steps", 0), 0u) << lines[3];
@@ -118,14 +125,16 @@ TEST(CompareRunTest, TinyRealCompareWritesTableJsonAndWellFormedPictures) {
     std::vector<int64_t> steps;
     for (const auto& c : r.outcome.curve) steps.push_back(c.step);
     for (int64_t s : {30, 60, 90}) {
-      EXPECT_NE(std::find(steps.begin(), steps.end(), s), steps.end()) << r.scheme << r.seed << " step " << s;
+      EXPECT_NE(std::find(steps.begin(), steps.end(), s), steps.end())
+          << r.scheme << r.seed << " step " << s;
     }
     EXPECT_TRUE(std::is_sorted(steps.begin(), steps.end()));
     EXPECT_GT(r.outcome.train_counts[kOutsideLabel], 0u);
     EXPECT_TRUE(fs::exists(fs::path(r.outcome.model_dir) / "model.pt")) << r.outcome.model_dir;
     EXPECT_EQ(r.outcome.model_dir, run_dir(run.out_dir, r.scheme, r.seed));
     // The loss falls over the run.
-    EXPECT_LT(r.outcome.curve.back().train_loss, r.outcome.curve.front().train_loss) << r.scheme << r.seed;
+    EXPECT_LT(r.outcome.curve.back().train_loss, r.outcome.curve.front().train_loss)
+        << r.scheme << r.seed;
   }
   // Same held-out set for every run (summarize checks it); the generated set covers many types.
   EXPECT_GE(result.macro_types.size(), 20u);
@@ -133,13 +142,15 @@ TEST(CompareRunTest, TinyRealCompareWritesTableJsonAndWellFormedPictures) {
   ASSERT_EQ(result.deltas.size(), 1u);
 
   const std::string table = result.to_table();
-  for (const char* s : {"Recall\n", "Precision\n", "F1\n", "none", "inverse_sqrt", "rare macro recall (4)",
-                        "mean±std over seeds", "Paired differences against none"}) {
+  for (const char* s :
+       {"Recall\n", "Precision\n", "F1\n", "none", "inverse_sqrt", "rare macro recall (4)",
+        "mean±std over seeds", "Paired differences against none"}) {
     EXPECT_NE(table.find(s), std::string::npos) << s << "\n" << table;
   }
   // One row per type with support in each of the three blocks, 4 of them rare-marked.
   for (int t : result.macro_types) {
-    EXPECT_EQ(count_occurrences(table, std::string(type_name(t)) + " "), 3u) << type_name(t) << "\n" << table;
+    EXPECT_EQ(count_occurrences(table, std::string(type_name(t)) + " "), 3u) << type_name(t) << "\n"
+                                                                             << table;
   }
   EXPECT_EQ(count_occurrences(table, "\n*"), 3u * 4);
 
@@ -150,7 +161,8 @@ TEST(CompareRunTest, TinyRealCompareWritesTableJsonAndWellFormedPictures) {
     if (!f.ends_with(".svg")) continue;
     EXPECT_EQ(xml_problem(content), "") << f;
     if (have_tool("rsvg-convert")) {
-      EXPECT_EQ(std::system(("rsvg-convert -o '" + f + ".png' '" + f + "' 2>/dev/null").c_str()), 0) << f;
+      EXPECT_EQ(std::system(("rsvg-convert -o '" + f + ".png' '" + f + "' 2>/dev/null").c_str()), 0)
+          << f;
     }
   }
   auto j = nlohmann::json::parse(read_file((out / "compare.json").string()));
@@ -167,7 +179,8 @@ TEST(CompareRunTest, RejectsAClassWeightsTableAndAnEmptyHeldOutSet) {
     check_compare_config(run);
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("[class_weights] table, which overrides every scheme"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("[class_weights] table, which overrides every scheme"),
+              std::string::npos);
   }
   run.base = TrainConfig();
   run.heldout.clear();

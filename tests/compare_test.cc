@@ -54,7 +54,8 @@ CompareOptions two_schemes() {
 
 CompareResult run_synthetic(const CompareOptions& options) {
   return compare(options, [&](const std::string& scheme, uint64_t seed) {
-    std::size_t index = std::find(options.seeds.begin(), options.seeds.end(), seed) - options.seeds.begin();
+    std::size_t index =
+        std::find(options.seeds.begin(), options.seeds.end(), seed) - options.seeds.begin();
     return synthetic(scheme, index);
   });
 }
@@ -81,9 +82,11 @@ TEST(CompareTest, RunsEverySchemeAndSeedInOrderWithProgress) {
         calls.push_back(scheme + "/" + std::to_string(seed));
         return synthetic(scheme, seed - 1);
       },
-      [&](std::size_t i, std::size_t total, const RunRecord& r) { progress.push_back(run_line(i, total, r)); });
-  EXPECT_EQ(calls, (std::vector<std::string>{"none/1", "none/2", "none/3", "inverse_sqrt/1", "inverse_sqrt/2",
-                                             "inverse_sqrt/3"}));
+      [&](std::size_t i, std::size_t total, const RunRecord& r) {
+        progress.push_back(run_line(i, total, r));
+      });
+  EXPECT_EQ(calls, (std::vector<std::string>{"none/1", "none/2", "none/3", "inverse_sqrt/1",
+                                             "inverse_sqrt/2", "inverse_sqrt/3"}));
   ASSERT_EQ(progress.size(), 6u);
   // none seed 1: tp = 8*4 + 18*9 = 194, fp = 26, fn = 8*6 + 18*1 = 66.
   EXPECT_EQ(progress[0],
@@ -163,9 +166,9 @@ TEST(CompareTest, BaselineIsFirstSchemeWithoutNoneAndTypesWithoutSupportAreLeftO
 TEST(CompareTest, TableShowsSchemesSideBySideWithSpreadAndRareMarks) {
   auto r = run_synthetic(two_schemes());
   std::string table = r.to_table();
-  for (const char* s : {"Recall\n", "Precision\n", "F1\n", "Summary", "micro precision", "macro F1 (26)",
-                        "rare macro recall (8)", "Paired differences against none", "mean±std over seeds",
-                        "held-out set: synthetic"}) {
+  for (const char* s : {"Recall\n", "Precision\n", "F1\n", "Summary", "micro precision",
+                        "macro F1 (26)", "rare macro recall (8)", "Paired differences against none",
+                        "mean±std over seeds", "held-out set: synthetic"}) {
     EXPECT_NE(table.find(s), std::string::npos) << s << "\n" << table;
   }
   // Row of the rarest type in the recall block: marked, counts, then none and inverse_sqrt cells.
@@ -188,7 +191,8 @@ TEST(CompareTest, JsonHoldsAggregatesRunsAndDefinitions) {
   EXPECT_EQ(j["rare_types"].size(), 8u);
   EXPECT_EQ(j["rare_types"][0], std::string(type_name(0)));
   EXPECT_NEAR(j["schemes"][1]["rare_macro_recall"]["mean"].get<double>(), 0.8, 1e-12);
-  EXPECT_NEAR(j["schemes"][0]["per_type"][std::string(type_name(3))]["recall"]["std"].get<double>(), 0.1, 1e-12);
+  EXPECT_NEAR(j["schemes"][0]["per_type"][std::string(type_name(3))]["recall"]["std"].get<double>(),
+              0.1, 1e-12);
   EXPECT_EQ(j["runs"].size(), 6u);
   EXPECT_EQ(j["runs"][0]["curve"].size(), 3u);
   EXPECT_EQ(j["runs"][0]["per_type"][std::string(type_name(0))]["tp"], 4);
@@ -242,7 +246,9 @@ TEST(CompareTest, SummarizeRejectsMissingRunsAndDifferentHeldOutSets) {
     summarize(options, runs);
     FAIL() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("not evaluated on the same held-out set"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not evaluated on the same held-out set"),
+              std::string::npos)
+        << e.what();
   }
 }
 
@@ -263,7 +269,8 @@ TEST(CompareTest, WritesJsonAndWellFormedPictures) {
       }
       if (have_tool("rsvg-convert")) {
         std::string png = f + ".png";
-        EXPECT_EQ(std::system(("rsvg-convert -o '" + png + "' '" + f + "' 2>/dev/null").c_str()), 0) << f;
+        EXPECT_EQ(std::system(("rsvg-convert -o '" + png + "' '" + f + "' 2>/dev/null").c_str()), 0)
+            << f;
         EXPECT_GT(fs::file_size(png), 1000u) << png;
       }
     }

@@ -130,7 +130,9 @@ TEST(SvgPlotTest, GroupedBarsRejectMismatchedSeries) {
     render_grouped_bars(chart);
     FAIL() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(), "grouped bar chart 'Recall per type': series 'inverse_sqrt' has 3 values for 4 categories");
+    EXPECT_STREQ(
+        e.what(),
+        "grouped bar chart 'Recall per type': series 'inverse_sqrt' has 3 values for 4 categories");
   }
   chart = sample_bars();
   chart.series[0].low.clear();
@@ -169,7 +171,8 @@ TEST(SvgPlotTest, LineChartsHaveAPathPerSeriesSharedLegendAndBreaksAtGaps) {
   EXPECT_EQ(count_occurrences(d, "M"), 2u) << d;
   // Markers only on the first two series: 3 + 3 points per panel.
   EXPECT_EQ(count_occurrences(svg, "<circle"), 12u);
-  for (const char* s : {"Training curves", "Training loss", "Validation macro F1", ">step<", ">loss<"}) {
+  for (const char* s :
+       {"Training curves", "Training loss", "Validation macro F1", ">step<", ">loss<"}) {
     EXPECT_NE(svg.find(s), std::string::npos) << s;
   }
   EXPECT_TRUE(renders(svg, "lines"));

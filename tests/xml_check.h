@@ -24,7 +24,8 @@ inline std::string xml_problem(const std::string& xml) {
     return false;
   };
   auto is_name_char = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' || c == '.';
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' ||
+           c == '.';
   };
   if (xml.rfind("<?xml", 0) == 0) {
     i = xml.find("?>");
@@ -62,8 +63,8 @@ inline std::string xml_problem(const std::string& xml) {
       while (j < xml.size() && std::isspace(static_cast<unsigned char>(xml[j]))) ++j;
       if (j >= xml.size() || xml[j] != '>') return "malformed closing tag </" + name + where(i);
       if (stack.empty() || stack.back() != name) {
-        return "closing </" + name + "> does not match <" + (stack.empty() ? "" : stack.back()) + ">" +
-               where(i);
+        return "closing </" + name + "> does not match <" + (stack.empty() ? "" : stack.back()) +
+               ">" + where(i);
       }
       stack.pop_back();
       i = j + 1;
@@ -85,7 +86,8 @@ inline std::string xml_problem(const std::string& xml) {
       char quote = xml[j++];
       while (j < xml.size() && xml[j] != quote) {
         if (xml[j] == '<') return "'<' in attribute value of <" + name + where(j);
-        if (xml[j] == '&' && !check_entity(j)) return "bare '&' in attribute of <" + name + where(j);
+        if (xml[j] == '&' && !check_entity(j))
+          return "bare '&' in attribute of <" + name + where(j);
         ++j;
       }
       if (j >= xml.size()) return "unterminated attribute value in <" + name + where(a);
@@ -109,7 +111,8 @@ inline bool have_tool(const std::string& name) {
 
 inline std::size_t count_occurrences(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;
-  for (auto p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1)) ++n;
+  for (auto p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1))
+    ++n;
   return n;
 }
 

@@ -12,25 +12,24 @@
 #include "piikit/compare_run.h"
 #include "piikit/config.h"
 #include "piikit/error.h"
-#include "piikit/error.h"
 #include "piikit/sample_io.h"
 
 namespace piikit::cli {
 namespace {
 
 struct CompareFlags {
-  std::string config_file;              // --config: TOML configuration shared by every run
-  std::vector<std::string> sets;        // --set section.key=value (after --config)
+  std::string config_file;        // --config: TOML configuration shared by every run
+  std::vector<std::string> sets;  // --set section.key=value (after --config)
   std::vector<std::string> schemes = {"none", "inverse_sqrt", "inverse", "effective"};
   std::vector<uint64_t> seeds = {1, 2, 3};
-  std::vector<std::string> data;        // --data: training files (replace data.train_files)
-  std::vector<std::string> eval_data;   // --eval-data: held-out files (default: generated)
-  int eval_samples = 2000;              // --eval-samples: size of the generated held-out set
-  uint64_t eval_seed = 7;               // --eval-seed: generator seed of the held-out set
-  int rare_types = 8;                   // --rare-types: k rarest training types
-  std::string out = "runs/compare";     // --out
-  int threads = -1;                     // --threads: -1 = from the config
-  std::string device;                   // --device: empty = from the config
+  std::vector<std::string> data;       // --data: training files (replace data.train_files)
+  std::vector<std::string> eval_data;  // --eval-data: held-out files (default: generated)
+  int eval_samples = 2000;             // --eval-samples: size of the generated held-out set
+  uint64_t eval_seed = 7;              // --eval-seed: generator seed of the held-out set
+  int rare_types = 8;                  // --rare-types: k rarest training types
+  std::string out = "runs/compare";    // --out
+  int threads = -1;                    // --threads: -1 = from the config
+  std::string device;                  // --device: empty = from the config
 };
 
 void run_compare(const CompareFlags& f) {
@@ -53,7 +52,8 @@ void run_compare(const CompareFlags& f) {
     for (const auto& p : f.eval_data) files += (files.empty() ? "" : ", ") + p;
     options.heldout_source = fmt::format("{} ({} samples)", files, run.heldout.size());
   } else {
-    if (f.eval_samples < 1) throw ConfigError(fmt::format("--eval-samples: {}; expected >= 1", f.eval_samples));
+    if (f.eval_samples < 1)
+      throw ConfigError(fmt::format("--eval-samples: {}; expected >= 1", f.eval_samples));
     if (!run.base.data.train_files.empty()) {
       std::cerr << "piikit compare: note: training on your files but evaluating on generated data; "
                    "give --eval-data to evaluate on held-out files of your own\n";
@@ -67,13 +67,14 @@ void run_compare(const CompareFlags& f) {
 
   const std::size_t total = options.schemes.size() * options.seeds.size();
   std::size_t started = 0;
-  std::cerr << fmt::format("piikit compare: {} runs ({} schemes x {} seeds) into {}; held-out: {}\n", total,
-                           options.schemes.size(), options.seeds.size(), f.out, options.heldout_source);
+  std::cerr << fmt::format(
+      "piikit compare: {} runs ({} schemes x {} seeds) into {}; held-out: {}\n", total,
+      options.schemes.size(), options.seeds.size(), f.out, options.heldout_source);
   CompareResult result = compare(
       options,
       [&](const std::string& scheme, uint64_t seed) {
-        std::cerr << fmt::format("[{}/{}] training {} seed {} -> {}\n", ++started, total, scheme, seed,
-                                 run_dir(f.out, scheme, seed));
+        std::cerr << fmt::format("[{}/{}] training {} seed {} -> {}\n", ++started, total, scheme,
+                                 seed, run_dir(f.out, scheme, seed));
         return train_and_evaluate(run, scheme, seed);
       },
       [](std::size_t index, std::size_t n, const RunRecord& record) {
@@ -90,36 +91,46 @@ void run_compare(const CompareFlags& f) {
 void register_compare(CLI::App& app) {
   auto flags = std::make_shared<CompareFlags>();
   CLI::App* sub = app.add_subcommand(
-      "compare", "Train one model per class-weight scheme and seed, evaluate all on one held-out "
-                 "set; table, compare.json and SVG charts");
-  sub->add_option("--config", flags->config_file, "TOML configuration shared by every run (data, "
+      "compare",
+      "Train one model per class-weight scheme and seed, evaluate all on one held-out "
+      "set; table, compare.json and SVG charts");
+  sub->add_option("--config", flags->config_file,
+                  "TOML configuration shared by every run (data, "
                   "model, budget); defaults are built in")
       ->check(CLI::ExistingFile);
-  sub->add_option("--set", flags->sets, "Override one setting for every run, e.g. "
+  sub->add_option("--set", flags->sets,
+                  "Override one setting for every run, e.g. "
                   "--set training.max_steps=300 (repeatable)");
-  sub->add_option("--schemes", flags->schemes, "Comma-separated schemes: none, inverse_sqrt, "
+  sub->add_option("--schemes", flags->schemes,
+                  "Comma-separated schemes: none, inverse_sqrt, "
                   "inverse, effective")
       ->delimiter(',')
       ->capture_default_str();
-  sub->add_option("--seeds", flags->seeds, "Comma-separated training seeds (one run per scheme "
+  sub->add_option("--seeds", flags->seeds,
+                  "Comma-separated training seeds (one run per scheme "
                   "and seed)")
       ->delimiter(',')
       ->capture_default_str();
-  sub->add_option("--data", flags->data, "Training data files (default: generated data, as in "
+  sub->add_option("--data", flags->data,
+                  "Training data files (default: generated data, as in "
                   "piikit train)");
-  sub->add_option("--eval-data", flags->eval_data, "Held-out labeled files every run is evaluated "
+  sub->add_option("--eval-data", flags->eval_data,
+                  "Held-out labeled files every run is evaluated "
                   "on (default: the generator's eval split)");
   sub->add_option("--eval-samples", flags->eval_samples, "Size of the generated held-out set")
       ->capture_default_str();
   sub->add_option("--eval-seed", flags->eval_seed, "Generator seed of the held-out set")
       ->capture_default_str();
-  sub->add_option("--rare-types", flags->rare_types, "How many of the rarest training types the "
+  sub->add_option("--rare-types", flags->rare_types,
+                  "How many of the rarest training types the "
                   "'rare macro recall' averages")
       ->capture_default_str();
-  sub->add_option("--out", flags->out, "Output directory: compare.json, recall.svg, "
+  sub->add_option("--out", flags->out,
+                  "Output directory: compare.json, recall.svg, "
                   "precision.svg, curves.svg and one model directory per run")
       ->capture_default_str();
-  sub->add_option("--threads", flags->threads, "CPU threads (0 = all cores; default: "
+  sub->add_option("--threads", flags->threads,
+                  "CPU threads (0 = all cores; default: "
                   "training.threads)");
   sub->add_option("--device", flags->device, "cpu or cuda (default: training.device)");
   sub->callback([flags] { run_compare(*flags); });

@@ -36,7 +36,7 @@ struct CompareOptions {
   std::vector<uint64_t> seeds = {1, 2, 3};  // training seeds; one run per scheme and seed
   int rare_types = 8;                       // how many of the rarest training types to average
   std::string out_dir = "runs/compare";     // compare.json, *.svg and one model dir per run
-  std::string heldout_source;               // described in compare.json ("generator eval split ...")
+  std::string heldout_source;  // described in compare.json ("generator eval split ...")
 };
 
 // Throws ConfigError when a scheme name is unknown or repeated, a seed is repeated, a list is
@@ -46,18 +46,18 @@ void validate(const CompareOptions& options);
 // One point of a training curve (one validation evaluation during training).
 struct CurvePoint {
   int64_t step = 0;
-  double train_loss = 0;     // mean training loss since the previous evaluation
-  double val_macro_f1 = 0;   // exact-span macro F1 on the validation split
+  double train_loss = 0;    // mean training loss since the previous evaluation
+  double val_macro_f1 = 0;  // exact-span macro F1 on the validation split
 };
 
 // What one (scheme, seed) run produced.
 struct RunOutcome {
-  EvalReport heldout;              // the kept (best) model on the held-out set
-  std::vector<CurvePoint> curve;   // in step order
-  LabelCounts train_counts{};      // token-label counts of the training split
-  std::string model_dir;           // where the run's model lives ("" for synthetic runs)
-  double seconds = 0;              // wall-clock time of the run
-  int64_t steps = 0;               // optimizer steps taken
+  EvalReport heldout;             // the kept (best) model on the held-out set
+  std::vector<CurvePoint> curve;  // in step order
+  LabelCounts train_counts{};     // token-label counts of the training split
+  std::string model_dir;          // where the run's model lives ("" for synthetic runs)
+  double seconds = 0;             // wall-clock time of the run
+  int64_t steps = 0;              // optimizer steps taken
 };
 
 struct RunRecord {
@@ -94,16 +94,16 @@ struct SchemeDelta {
 
 struct CompareResult {
   CompareOptions options;
-  std::vector<RunRecord> runs;          // in run order: for each scheme, for each seed
-  std::vector<SchemeSummary> summaries; // one per scheme, in options.schemes order
-  LabelCounts train_counts{};           // training-split counts: mean over runs, rounded (the
-                                        // runs' counts when identical, as with the default data)
-  bool train_counts_identical = true;   // every run saw the same training-split counts
+  std::vector<RunRecord> runs;           // in run order: for each scheme, for each seed
+  std::vector<SchemeSummary> summaries;  // one per scheme, in options.schemes order
+  LabelCounts train_counts{};            // training-split counts: mean over runs, rounded (the
+                                         // runs' counts when identical, as with the default data)
+  bool train_counts_identical = true;    // every run saw the same training-split counts
   std::array<uint64_t, kNumTypes> heldout_support{};  // gold entities per type (held-out set)
-  std::vector<int> rare_types;          // type ids, rarest first
-  std::vector<int> macro_types;         // type ids with held-out support
-  std::vector<SchemeDelta> deltas;      // every other scheme against the baseline ("none" if
-                                        // compared, else the first scheme)
+  std::vector<int> rare_types;                        // type ids, rarest first
+  std::vector<int> macro_types;                       // type ids with held-out support
+  std::vector<SchemeDelta> deltas;  // every other scheme against the baseline ("none" if
+                                    // compared, else the first scheme)
 
   // Side-by-side text table: recall, precision and F1 blocks (rows: types, rarest training
   // types first and marked '*'; columns: schemes, "mean±std"), then micro/macro/rare summary.
@@ -119,7 +119,8 @@ CompareResult summarize(const CompareOptions& options, std::vector<RunRecord> ru
 
 using RunFunction = std::function<RunOutcome(const std::string& scheme, uint64_t seed)>;
 // Called after each run with its index (0-based), the total and the record.
-using ProgressFunction = std::function<void(std::size_t index, std::size_t total, const RunRecord&)>;
+using ProgressFunction =
+    std::function<void(std::size_t index, std::size_t total, const RunRecord&)>;
 
 // Validates the options, then calls `run` for every scheme and seed (schemes outer, seeds inner)
 // and summarizes. Exceptions from `run` propagate.

@@ -22,10 +22,10 @@ struct CompareRunOptions {
   // Shared configuration (data, model, budget). Per run, training.class_weight_scheme,
   // training.seed and paths.output_dir are replaced; nothing else changes.
   TrainConfig base;
-  std::vector<Sample> heldout;  // the held-out set every run is evaluated on (non-empty)
-  std::string out_dir;          // each run trains into <out_dir>/<scheme>-seed<seed>/
+  std::vector<Sample> heldout;       // the held-out set every run is evaluated on (non-empty)
+  std::string out_dir;               // each run trains into <out_dir>/<scheme>-seed<seed>/
   std::size_t eval_batch_size = 64;  // texts per Detector::detect call
-  std::ostream* log = nullptr;  // trainer start-up/final tables (nullptr: nothing)
+  std::ostream* log = nullptr;       // trainer start-up/final tables (nullptr: nothing)
 };
 
 // Throws ConfigError when the configuration cannot compare schemes: a [class_weights] table

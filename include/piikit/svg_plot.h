@@ -25,12 +25,12 @@ struct BarSeries {
   // Optional error bars (whiskers) drawn from low[i] to high[i]; both empty or both one per
   // category. Whatever they stand for (std, min..max) belongs in the chart's subtitle.
   std::vector<double> low, high;
-  std::string color;           // "#rrggbb"; empty = palette colour of the series index
+  std::string color;  // "#rrggbb"; empty = palette colour of the series index
 };
 
 struct GroupedBarChart {
   std::string title;
-  std::string subtitle;                 // smaller line under the title (e.g. "bars: mean ...")
+  std::string subtitle;  // smaller line under the title (e.g. "bars: mean ...")
   std::string x_label, y_label;
   std::vector<std::string> categories;  // x groups, left to right
   std::vector<bool> highlight;          // optional, one per category: label drawn bold with a '*'
@@ -46,12 +46,12 @@ std::string render_grouped_bars(const GroupedBarChart& chart);
 
 // One line of a line chart.
 struct LineSeries {
-  std::string name;        // legend entry; series with the same name share one legend entry
-  std::vector<double> x;   // same length as y; x should be increasing
+  std::string name;       // legend entry; series with the same name share one legend entry
+  std::vector<double> x;  // same length as y; x should be increasing
   std::vector<double> y;
-  std::string color;       // "#rrggbb"; empty = palette colour of the series index
+  std::string color;  // "#rrggbb"; empty = palette colour of the series index
   bool dashed = false;
-  bool markers = true;     // a small circle on every point
+  bool markers = true;  // a small circle on every point
 };
 
 struct LineChart {
@@ -59,7 +59,7 @@ struct LineChart {
   std::string x_label, y_label;
   std::vector<LineSeries> series;
   std::optional<double> y_min, y_max;  // default: nice range around the data
-  int width = 520, height = 340;      // whole panel, in pixels
+  int width = 520, height = 340;       // whole panel, in pixels
 };
 
 // Renders one chart, or several side by side in one document (`columns` panels per row, in
