@@ -18,18 +18,4 @@ piikit_add_test(NAME checkpoint_test SOURCES tests/checkpoint_test.cc)
 piikit_add_test(NAME progress_test SOURCES tests/progress_test.cc)
 piikit_add_test(NAME batching_test SOURCES tests/batching_test.cc TORCH)
 piikit_add_benchmark(NAME train_step_bench SOURCES bench/train_step_bench.cc TORCH)
-# Start-up crash fix (helper "model"; belongs next to piikit_core in CMakeLists.txt): Debian's
-# libsentencepiece exports its own instantiations of protobuf templates (MergeFromImpl). When it
-# precedes libprotobuf in the dynamic lookup order, libprotobuf's static initialisers (pulled in
-# by libtorch) bind to those copies and every program linking both segfaults before main().
-# Linking libprotobuf first, as a direct dependency, makes its own definitions win.
-find_library(PIIKIT_PROTOBUF_LIBRARY NAMES libprotobuf.so.32 protobuf)
-function(piikit_link_protobuf_first)
-  if(TARGET piikit_core AND PIIKIT_PROTOBUF_LIBRARY)
-    get_target_property(_libs piikit_core INTERFACE_LINK_LIBRARIES)
-    set_property(TARGET piikit_core PROPERTY INTERFACE_LINK_LIBRARIES
-                 "-Wl,--no-as-needed,${PIIKIT_PROTOBUF_LIBRARY},--as-needed;${_libs}")
-  endif()
-endfunction()
-cmake_language(DEFER DIRECTORY ${PROJECT_SOURCE_DIR} CALL piikit_link_protobuf_first)
 piikit_add_test(NAME optimizer_test SOURCES tests/optimizer_test.cc TORCH)

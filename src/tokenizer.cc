@@ -8,8 +8,6 @@
 // "doe" of "john.doe") is fed bare. That keeps "john.doe" and "john . doe" apart for the model.
 #include "piikit/tokenizer.h"
 
-#include <sentencepiece_processor.h>
-#include <sentencepiece_trainer.h>
 
 #include <algorithm>
 #include <atomic>
@@ -24,6 +22,7 @@
 #include "piikit/file_util.h"
 #include "piikit/utf8.h"
 #include "pretokenizer.h"
+#include "spm_backend.h"
 #include "wordpiece.h"
 
 namespace piikit {
@@ -38,20 +37,6 @@ constexpr std::string_view kSpecialPieces[kNumSpecialIds] = {"[PAD]", "[UNK]", "
 
 // Longer training texts are cut at a word boundary into sentences of about this many bytes.
 constexpr std::size_t kMaxSentenceBytes = 4096;
-
-// Hands the training sentences to the sentencepiece trainer without a temporary file.
-class TextIterator : public sentencepiece::SentenceIterator {
- public:
-  explicit TextIterator(const std::vector<std::string>& lines) : lines_(lines) {}
-  bool done() const override { return index_ >= lines_.size(); }
-  void Next() override { ++index_; }
-  const std::string& value() const override { return lines_[index_]; }
-  sentencepiece::util::Status status() const override { return {}; }
-
- private:
-  const std::vector<std::string>& lines_;
-  std::size_t index_ = 0;
-};
 
 void check_utf8(std::string_view text, const std::string& what) {
   std::size_t bad = 0;
@@ -97,7 +82,7 @@ struct Tokenizer::Impl {
   uint64_t generation = 0;  // identifies the loaded sentencepiece model for the chunk caches
   Kind kind = Kind::kSentencePiece;
   std::string spm_model;  // serialized sentencepiece ModelProto
-  sentencepiece::SentencePieceProcessor spm;
+  detail::SpmModel spm;
   std::unique_ptr<detail::WordPiece> wordpiece;
 
   void load_spm(const std::string& model, const std::string& source);
@@ -106,13 +91,16 @@ struct Tokenizer::Impl {
 };
 
 void Tokenizer::Impl::load_spm(const std::string& model, const std::string& source) {
-  const auto status = spm.LoadFromSerializedProto(model);
-  if (!status.ok()) throw DataError(source, 0, "not a sentencepiece model: " + status.ToString());
+  try {
+    spm.load(model);
+  } catch (const std::invalid_argument& e) {
+    throw DataError(source, 0, std::string("not a sentencepiece model: ") + e.what());
+  }
   for (int32_t id = 0; id < kNumSpecialIds; ++id) {
-    if (id >= spm.GetPieceSize() || spm.IdToPiece(id) != kSpecialPieces[id]) {
+    if (id >= spm.piece_size() || spm.id_to_piece(id) != kSpecialPieces[id]) {
       throw DataError(source, 0,
                       "not a piikit sentencepiece model: id " + std::to_string(id) + " is \"" +
-                          (id < spm.GetPieceSize() ? spm.IdToPiece(id) : std::string()) +
+                          (id < spm.piece_size() ? spm.id_to_piece(id) : std::string()) +
                           "\", expected \"" + std::string(kSpecialPieces[id]) +
                           "\" (hint: train one with `piikit tokenizer train`)");
     }
@@ -150,14 +138,15 @@ void Tokenizer::Impl::encode_spm_chunk(std::string_view text, const Chunk& chunk
     }
   }
 
-  const auto spt = spm.EncodeAsImmutableProto(buffer);
+  thread_local std::vector<detail::SpmPiece> spm_pieces;
+  spm.encode(buffer, spm_pieces);
   chunk_byte_to_cp(text, chunk, cps);
   const auto chunk_len = static_cast<int32_t>(chunk.cp_end - chunk.cp_begin);
   std::vector<CachedPiece> pieces;
-  pieces.reserve(spt.pieces_size());
-  for (const auto& piece : spt.pieces()) {
-    const std::size_t b = piece.begin();
-    const std::size_t e = piece.end();
+  pieces.reserve(spm_pieces.size());
+  for (const auto& piece : spm_pieces) {
+    const std::size_t b = piece.begin;
+    const std::size_t e = piece.end;
     int32_t start, end;  // relative to chunk.cp_begin
     if (prefix && b == 0 && e == prefix) {
       // A bare "▁": it stands for the white space before the chunk; give it that character.
@@ -176,8 +165,8 @@ void Tokenizer::Impl::encode_spm_chunk(std::string_view text, const Chunk& chunk
       end = cps[le] + (le_on_boundary ? 0 : 1);
       end = std::min(std::max(end, start + 1), chunk_len);
     }
-    pieces.push_back({static_cast<int32_t>(piece.id()), start, end});
-    out.ids.push_back(static_cast<int32_t>(piece.id()));
+    pieces.push_back({piece.id, start, end});
+    out.ids.push_back(piece.id);
     out.offsets.emplace_back(chunk.cp_begin + start, chunk.cp_begin + end);
   }
   if (cacheable) {
@@ -245,9 +234,7 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts,
     for (std::size_t k : index) kept.push_back(std::move(sentences[k]));
     sentences = std::move(kept);
   }
-  TextIterator iterator(sentences);
-
-  const std::unordered_map<std::string, std::string> args = {
+  const std::vector<std::pair<std::string, std::string>> args = {
       {"model_type", options.model_type},
       {"vocab_size", std::to_string(options.vocab_size)},
       {"hard_vocab_limit", "false"},
@@ -273,12 +260,8 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts,
       {"num_threads", std::to_string(options.num_threads)},
       {"minloglevel", "2"},
   };
-  sentencepiece::SetRandomGeneratorSeed(static_cast<unsigned int>(options.seed));
-  std::string model;
-  const auto status = sentencepiece::SentencePieceTrainer::Train(args, &iterator, &model);
-  if (!status.ok()) {
-    throw std::invalid_argument("sentencepiece training failed: " + status.ToString());
-  }
+  const std::string model =
+      detail::spm_train(args, sentences, static_cast<unsigned int>(options.seed));
   Tokenizer tokenizer;
   tokenizer.impl_->load_spm(model, "<trained model>");
   return tokenizer;
@@ -405,7 +388,7 @@ Encoding Tokenizer::encode_for_model(std::string_view text, int max_length) cons
 
 int32_t Tokenizer::vocab_size() const {
   if (impl_->kind == Impl::Kind::kWordPiece) return impl_->wordpiece->vocab_size();
-  return impl_->spm.GetPieceSize();
+  return impl_->spm.piece_size();
 }
 
 std::string Tokenizer::id_to_piece(int32_t id) const {
@@ -414,7 +397,7 @@ std::string Tokenizer::id_to_piece(int32_t id) const {
                             std::to_string(vocab_size()) + ")");
   }
   if (impl_->kind == Impl::Kind::kWordPiece) return impl_->wordpiece->piece(id);
-  return impl_->spm.IdToPiece(id);
+  return impl_->spm.id_to_piece(id);
 }
 
 std::string format_tokens(const Tokenizer& tokenizer, const Encoding& encoding,
