@@ -15,7 +15,7 @@ namespace piikit {
 struct TrainingConfig {
   int num_epochs = 4;                  // passes over the training split
   int max_steps = 0;                   // stop after this many optimizer steps (0 = no limit)
-  double max_minutes = 0;              // wall-clock budget for the run (0 = no limit)
+  double max_minutes = 10;             // wall-clock budget for the run (0 = no limit)
   int batch_size = 32;                 // sequences per batch
   double learning_rate = 1e-3;         // peak learning rate (AdamW)
   int warmup_steps = 200;              // linear warm-up
