@@ -16,6 +16,7 @@
 #include "piikit/error.h"
 #include "piikit/file_util.h"
 #include "piikit/generator.h"
+#include "test_vocab.h"
 #include "xml_check.h"
 
 namespace piikit {
@@ -26,39 +27,13 @@ using testing::count_occurrences;
 using testing::have_tool;
 using testing::xml_problem;
 
-// A WordPiece vocab.txt (every printable ASCII character alone and as "##c", plus the 500 most
-// frequent words of the training data). In this build a process that links libtorch cannot run
-// sentencepiece (protobuf version clash, see docs/detect-eval.md), so the runs load this
-// vocabulary through paths.tokenizer instead of training a tokenizer; it is also faster.
+// A WordPiece vocab.txt from the training data (tests/test_vocab.h): the runs load it through
+// paths.tokenizer instead of training a tokenizer, which keeps the test fast.
 std::string test_vocab(const TrainConfig& config) {
-  std::map<std::string, int> freq;
-  for (const Sample& s :
-       generate_samples(GeneratorConfig(), Split::kTrain, config.data.generate_seed,
-                        static_cast<std::size_t>(config.data.generate_train_samples))) {
-    std::string word;
-    for (char ch : s.text + " ") {
-      if (std::isalnum(static_cast<unsigned char>(ch))) {
-        word += ch;
-      } else {
-        if (!word.empty()) ++freq[word];
-        word.clear();
-      }
-    }
-  }
-  std::vector<std::pair<int, std::string>> by_count;
-  for (const auto& [w, n] : freq) by_count.emplace_back(-n, w);
-  std::sort(by_count.begin(), by_count.end());
-  std::string vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n";
-  std::set<std::string> seen;
-  auto add = [&](const std::string& piece) {
-    if (seen.insert(piece).second) vocab += piece + "\n";
-  };
-  for (char c = 33; c < 127; ++c) {
-    add(std::string(1, c));
-    add("##" + std::string(1, c));
-  }
-  for (std::size_t i = 0; i < std::min<std::size_t>(500, by_count.size()); ++i)
-    add(by_count[i].second);
+  const std::string vocab = testing::word_piece_vocab(
+      generate_samples(GeneratorConfig(), Split::kTrain, config.data.generate_seed,
+                       static_cast<std::size_t>(config.data.generate_train_samples)),
+      500);
   const fs::path file = fs::path(PIIKIT_BINARY_DIR) / "compare_run_test_vocab.txt";
   write_file_atomic(file.string(), vocab);
   return file.string();

@@ -17,6 +17,7 @@
 #include "piikit/generator.h"
 #include "piikit/label_set.h"
 #include "piikit/model.h"
+#include "test_vocab.h"
 
 namespace piikit {
 namespace {
@@ -34,31 +35,7 @@ const std::vector<Sample>& training_data() {
 // tests fast; the sentencepiece path is exercised by the tokenizer's own tests.)
 const std::string& test_vocab() {
   static const std::string path = [] {
-    std::map<std::string, int> freq;
-    for (const Sample& s : training_data()) {
-      std::string word;
-      for (char ch : s.text + " ") {
-        if (std::isalnum(static_cast<unsigned char>(ch))) {
-          word += ch;
-        } else {
-          if (!word.empty()) ++freq[word];
-          word.clear();
-        }
-      }
-    }
-    std::vector<std::pair<int, std::string>> by_count;
-    for (const auto& [w, n] : freq) by_count.emplace_back(-n, w);
-    std::sort(by_count.begin(), by_count.end());
-    std::string vocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n";
-    std::set<std::string> seen;
-    auto add = [&](const std::string& piece) {
-      if (seen.insert(piece).second) vocab += piece + "\n";
-    };
-    for (char c = 33; c < 127; ++c) {
-      add(std::string(1, c));
-      add("##" + std::string(1, c));
-    }
-    for (std::size_t i = 0; i < std::min<std::size_t>(600, by_count.size()); ++i) add(by_count[i].second);
+    const std::string vocab = piikit::testing::word_piece_vocab(training_data(), 600);
     const fs::path file = fs::path(PIIKIT_BINARY_DIR) / "trainer_test_runs" / "vocab.txt";
     fs::create_directories(file.parent_path());
     write_file_atomic(file.string(), vocab);
