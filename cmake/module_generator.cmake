@@ -6,7 +6,7 @@
 set(PIIKIT_LEXICON_FILES
   first_names.txt surnames.txt cities.txt streets.txt states.txt countries.txt
   company_words.txt company_suffixes.txt mail_domains.txt common_words.txt products.txt
-  job_titles.txt)
+  job_titles.txt english_words.txt english_nouns.txt english_verbs.txt english_adjectives.txt)
 set(_piikit_lexicon_paths)
 foreach(_f IN LISTS PIIKIT_LEXICON_FILES)
   list(APPEND _piikit_lexicon_paths ${PROJECT_SOURCE_DIR}/data/lexicon/${_f})
@@ -24,7 +24,7 @@ add_custom_command(
 list(APPEND PIIKIT_DATA_SOURCES
   src/generator.cc src/gen_compose.cc src/gen_render.cc src/gen_template.cc src/gen_templates.cc
   src/gen_templates_train.cc src/gen_templates_eval.cc src/gen_values.cc src/gen_ids.cc
-  src/gen_lexicon.cc ${PIIKIT_LEXICON_SOURCE})
+  src/gen_lexicon.cc src/gen_prose.cc ${PIIKIT_LEXICON_SOURCE})
 list(APPEND PIIKIT_CLI_SOURCES tools/cmd_generate.cc)
 piikit_add_test(NAME generator_test SOURCES tests/generator_test.cc)
 piikit_add_benchmark(NAME generator_bench SOURCES bench/generator_bench.cc)

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "gen_prose.h"
+#include "piikit/utf8.h"
 #include "gen_values.h"
 
 namespace piikit::gen {
@@ -112,17 +114,23 @@ void render_prose(Renderer& r, const TemplateSet& ts, uint32_t todo, bool chat) 
       }
     }
   };
+  // A line without PII: a filler template (look-alikes) or ordinary prose (src/gen_prose.h).
   auto filler = [&](int speaker) {
     begin_line(speaker);
-    r.render(*pick_eligible(r, ts.group("filler")));
+    if (rng.chance(0.5)) {
+      r.render(*pick_eligible(r, ts.group("filler")));
+    } else {
+      r.text(make_paragraph(rng, r.lex(), chat ? 2 : 3));
+    }
   };
 
   std::vector<int> units = body_units(r, todo);
-  if (units.empty()) {  // a hard negative: look-alikes only
+  if (units.empty()) {  // a hard negative: look-alikes and prose only
     const int n = 1 + static_cast<int>(rng.below(4));
     for (int i = 0; i < n; ++i) filler(i % 2);
     return;
   }
+  if (rng.chance(0.4)) filler(1);
   if (units.size() >= 2 && rng.chance(0.4)) {
     // A combo sentence hosting several remaining types at once.
     std::vector<const Template*> ok;
@@ -137,9 +145,17 @@ void render_prose(Renderer& r, const TemplateSet& ts, uint32_t todo, bool chat) 
   }
   for (int unit : units) {
     if (unit_done(r, unit)) continue;
-    if (rng.chance(0.2)) filler(1);
+    if (rng.chance(0.25)) filler(1);
     begin_line(0);
+    if (rng.chance(0.25)) {  // prose on the same line, so context words are not always template words
+      r.text(make_sentence(rng, r.lex()));
+      r.text(" ");
+    }
     r.render(*pick_eligible(r, ts.group(unit_group("body.", unit))));
+    if (rng.chance(0.2)) {
+      r.text(" ");
+      r.text(make_sentence(rng, r.lex()));
+    }
   }
   if ((r.emitted() & person_mask()) && rng.chance(0.3)) {
     begin_line(1);
@@ -202,15 +218,24 @@ std::vector<Field> make_fields(Renderer& r, const TemplateSet& ts, uint32_t todo
 
 enum class KeyStyle { kSnake, kCamel, kUpperSnake, kKebab, kCapitalized, kTitle, kUpper };
 
+// Upper case of ASCII, Latin-1 and Latin Extended-A letters (the key phrases' alphabets).
+char32_t upper_latin(char32_t c) {
+  if ((c >= U'a' && c <= U'z') || (c >= 0xE0 && c <= 0xFE && c != 0xF7)) return c - 0x20;
+  const bool even_upper = (c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177);
+  const bool odd_upper = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+  if ((even_upper && c % 2 == 1) || (odd_upper && c % 2 == 0)) return c - 1;
+  return c;
+}
+
 std::string style_key(std::string_view phrase, KeyStyle style) {
   if (style == KeyStyle::kCapitalized || style == KeyStyle::kTitle || style == KeyStyle::kUpper) {
-    std::string out(phrase);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      const bool word_start = i == 0 || out[i - 1] == ' ';
+    std::u32string cps = utf8_decode(phrase);
+    for (std::size_t i = 0; i < cps.size(); ++i) {
+      const bool word_start = i == 0 || cps[i - 1] == U' ';
       const bool up = style == KeyStyle::kUpper || (word_start && (i == 0 || style == KeyStyle::kTitle));
-      if (up && out[i] >= 'a' && out[i] <= 'z') out[i] = static_cast<char>(out[i] - 32);
+      if (up) cps[i] = upper_latin(cps[i]);
     }
-    return out;
+    return utf8_encode(cps);
   }
   const std::string base = slug(phrase, ' ');
   std::string out;
@@ -431,7 +456,13 @@ void render_fields(Renderer& r, const TemplateSet& ts, uint32_t todo, Body body)
         r.text(" [");
         r.text(rng.pick(kComponents));
         r.text("] ");
-        r.text(rng.pick(ts.group("log.message")).source);
+        if (rng.chance(0.3)) {
+          std::string msg = make_sentence(rng, r.lex());
+          if (!msg.empty() && (msg.back() == '.' || msg.back() == '!')) msg.pop_back();
+          r.text(msg);
+        } else {
+          r.text(rng.pick(ts.group("log.message")).source);
+        }
         const std::size_t n = std::min(fields.size() - i, 1 + rng.below(3));
         for (std::size_t k = 0; k < n; ++k, ++i) {
           const Field& f = fields[i];

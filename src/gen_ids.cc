@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "gen_prose.h"
 #include "gen_values.h"
 
 namespace piikit::gen {
@@ -414,6 +415,8 @@ std::string make_filler(Rng& rng, int kind, const Lexicons& lex) {
       return std::string(rng.pick(kStatus));
     }
     case 22: return fill(rng, rng.chance(0.5) ? "A#.##" : "###");                                // room
+    case 24: return make_sentence(rng, lex);                                                     // prose sentence
+    case 25: return make_title(rng, lex);                                                        // title-case phrase
     default: return std::to_string(rng.range(2, 250000));                                       // amount
   }
 }

@@ -112,6 +112,10 @@ const Lexicons& Lexicons::get(Split split) {
     l.common_words = Lexicon("common_words.txt", s);
     l.products = Lexicon("products.txt", s);
     l.job_titles = Lexicon("job_titles.txt", s);
+    l.english_words = Lexicon("english_words.txt", s);
+    l.english_nouns = Lexicon("english_nouns.txt", s);
+    l.english_verbs = Lexicon("english_verbs.txt", s);
+    l.english_adjectives = Lexicon("english_adjectives.txt", s);
     for (std::string_view cc : kAddressCountries) {
       if (l.countries.has_country(cc) && l.cities.has_country(cc) && l.streets.has_country(cc) &&
           l.states.has_country(cc)) {

@@ -61,6 +61,8 @@ class Lexicon {
 struct Lexicons {
   Lexicon first_names, surnames, cities, streets, states, countries;
   Lexicon company_words, company_suffixes, mail_domains, common_words, products, job_titles;
+  // Ordinary English (src/gen_prose.h): a large mixed list and small part-of-speech lists.
+  Lexicon english_words, english_nouns, english_verbs, english_adjectives;
   // Address countries (kAddressCountries order) with a country name, city, street and region in
   // this split: addresses stay coherent ("München, Bayern, Deutschland").
   std::vector<std::string_view> address_countries;

@@ -167,7 +167,8 @@ const std::pair<std::string_view, std::string_view> kEvalTemplates[] = {
     {"key.USERNAME", "account name"}, {"key.USERNAME", "nickname"},
     {"negkey", "reference=order"}, {"negkey", "release=version"}, {"negkey", "price=price"}, {"negkey", "last seen=ts"},
     {"negkey", "trace id=uuid"}, {"negkey", "digest=hash"}, {"negkey", "item=product"}, {"negkey", "department=word"},
-    {"negkey", "job title=job"},
+    {"negkey", "job title=job"}, {"negkey", "remarks=sentence"}, {"negkey", "observations=sentence"},
+    {"negkey", "headline=title"}, {"negkey", "project=title"},
 };
 const std::size_t kNumEvalTemplates = sizeof(kEvalTemplates) / sizeof(kEvalTemplates[0]);
 

@@ -63,10 +63,11 @@ std::string make_company_name(Rng& rng, const Lexicons& lex);
 std::string company_domain(Rng& rng, std::string_view company);
 
 // Non-PII look-alikes for `{#kind}` template slots. Kinds are listed in kFillerKinds.
-inline constexpr std::array<std::string_view, 24> kFillerKinds = {
+inline constexpr std::array<std::string_view, 26> kFillerKinds = {
     "order", "invoice", "ticket", "version", "price", "time",    "date",    "hash",
     "sha",   "sku",     "tracking", "qty",  "ip",    "percent", "word",    "product",
-    "job",   "bp",      "ts",     "uuid",    "build", "status",  "room",    "amount"};
+    "job",   "bp",      "ts",     "uuid",    "build", "status",  "room",    "amount",
+    "sentence", "title"};
 // Index of a filler kind, -1 if unknown.
 int filler_kind(std::string_view name);
 std::string make_filler(Rng& rng, int kind, const Lexicons& lex);
