@@ -84,13 +84,17 @@ struct Tokenizer::Impl {
   std::string spm_model;  // serialized sentencepiece ModelProto
   detail::SpmModel spm;
   std::unique_ptr<detail::WordPiece> wordpiece;
+  // Id of the line-break token ("<0x0A>", the byte piece of '\n'), or -1 when line breaks are
+  // dropped with the other white space (tokenizers saved before line-break tokens existed).
+  int32_t line_break_id = -1;
 
-  void load_spm(const std::string& model, const std::string& source);
+  void load_spm(const std::string& model, const std::string& source, bool line_breaks);
+  void encode_line_break(std::string_view text, const Chunk& prev, const Chunk& next, Encoding& out) const;
   void encode_spm_chunk(std::string_view text, const Chunk& chunk, Encoding& out,
                         std::string& buffer, std::vector<int32_t>& cps) const;
 };
 
-void Tokenizer::Impl::load_spm(const std::string& model, const std::string& source) {
+void Tokenizer::Impl::load_spm(const std::string& model, const std::string& source, bool line_breaks) {
   try {
     spm.load(model);
   } catch (const std::invalid_argument& e) {
@@ -105,9 +109,38 @@ void Tokenizer::Impl::load_spm(const std::string& model, const std::string& sour
                           "\" (hint: train one with `piikit tokenizer train`)");
     }
   }
+  line_break_id = -1;
+  if (line_breaks) {
+    for (int32_t id = kNumSpecialIds; id < spm.piece_size(); ++id) {
+      if (spm.id_to_piece(id) == "<0x0A>") {
+        line_break_id = id;
+        break;
+      }
+    }
+    if (line_break_id < 0) {
+      throw DataError(source, 0, "tokenizer.json asks for line-break tokens but the model has no \"<0x0A>\" piece");
+    }
+  }
   spm_model = model;
   kind = Kind::kSentencePiece;
   generation = next_generation();
+}
+
+// Line structure carries meaning ("Name: Anna\nCity: Brno" is two fields, not the name "Anna
+// City"), so a gap between two chunks that holds a line break becomes one line-break token on its
+// first '\n'. Other white space stays implicit in the "▁" of the next piece.
+void Tokenizer::Impl::encode_line_break(std::string_view text, const Chunk& prev, const Chunk& next,
+                                        Encoding& out) const {
+  int64_t cp = prev.cp_end;
+  for (std::size_t i = prev.byte_end; i < next.byte_begin; ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '\n') {
+      out.ids.push_back(line_break_id);
+      out.offsets.emplace_back(cp, cp + 1);
+      return;
+    }
+    if ((byte & 0xC0) != 0x80) ++cp;  // each code point starts with a non-continuation byte
+  }
 }
 
 void Tokenizer::Impl::encode_spm_chunk(std::string_view text, const Chunk& chunk, Encoding& out,
@@ -263,7 +296,7 @@ Tokenizer Tokenizer::train(const std::vector<std::string>& texts,
   const std::string model =
       detail::spm_train(args, sentences, static_cast<unsigned int>(options.seed));
   Tokenizer tokenizer;
-  tokenizer.impl_->load_spm(model, "<trained model>");
+  tokenizer.impl_->load_spm(model, "<trained model>", /*line_breaks=*/true);
   return tokenizer;
 }
 
@@ -313,7 +346,7 @@ Tokenizer Tokenizer::load(const std::string& path) {
     if (kind == "sentencepiece") {
       const std::string model_path = (fs::path(path) / field("model").get<std::string>()).string();
       Tokenizer tokenizer;
-      tokenizer.impl_->load_spm(read_file(model_path), model_path);
+      tokenizer.impl_->load_spm(read_file(model_path), model_path, meta.value("line_breaks", false));
       return tokenizer;
     }
     if (kind == "wordpiece") {
@@ -345,6 +378,7 @@ void Tokenizer::save(const std::string& dir) const {
     if (impl_->spm_model.empty()) throw std::logic_error("Tokenizer::save: empty tokenizer");
     meta["kind"] = "sentencepiece";
     meta["model"] = "spm.model";
+    meta["line_breaks"] = impl_->line_break_id >= 0;
     write_file_atomic((fs::path(dir) / "spm.model").string(), impl_->spm_model);
   } else {
     const auto& wp = *impl_->wordpiece;
@@ -372,7 +406,10 @@ Encoding Tokenizer::encode(std::string_view text) const {
   if (impl_->spm_model.empty()) throw std::logic_error("Tokenizer::encode: empty tokenizer");
   std::string buffer;
   std::vector<int32_t> cps;
-  for (const Chunk& c : chunks) impl_->encode_spm_chunk(text, c, out, buffer, cps);
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    if (i > 0 && impl_->line_break_id >= 0) impl_->encode_line_break(text, chunks[i - 1], chunks[i], out);
+    impl_->encode_spm_chunk(text, chunks[i], out, buffer, cps);
+  }
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <atomic>
@@ -522,6 +523,43 @@ TEST(TokenizerTest, SaveAndLoadGiveTheSameEncodings) {
     EXPECT_EQ(a.ids, b.ids);
     EXPECT_EQ(a.offsets, b.offsets);
   }
+}
+
+TEST(TokenizerTest, LineBreaksAreTokens) {
+  // "Name: Anna\nCity: Brno" is two fields: the line break is a token of its own ("<0x0A>") on
+  // the first '\n' of a gap, so a model can tell a form's lines apart. Other white space is not.
+  const Tokenizer& tok = trained();
+  auto breaks = [&](const std::string& text) {
+    const Encoding enc = tok.encode(text);
+    expect_valid_encoding(enc, text, tok.vocab_size());
+    std::vector<int64_t> at;
+    for (std::size_t i = 0; i < enc.size(); ++i) {
+      if (tok.id_to_piece(enc.ids[i]) == "<0x0A>") {
+        EXPECT_EQ(enc.offsets[i].second, enc.offsets[i].first + 1);
+        at.push_back(enc.offsets[i].first);
+      }
+    }
+    return at;
+  };
+  EXPECT_EQ(breaks("Name: Anna\nCity: Brno"), (std::vector<int64_t>{10}));
+  EXPECT_EQ(breaks("a \r\n\n\t b\nč"), (std::vector<int64_t>{3, 8}));  // one per gap, code points
+  EXPECT_EQ(breaks("Žluťoučký\u00a0\nkůň"), (std::vector<int64_t>{10}));
+  EXPECT_TRUE(breaks("no break\there  at all").empty());
+  EXPECT_TRUE(breaks("\n\nleading and trailing\n\n").empty());
+
+  // Saved and loaded, the tokenizer keeps them; a tokenizer.json from before line-break tokens
+  // (no "line_breaks" field) keeps the old encoding.
+  TempDir dir;
+  tok.save(dir.path("tok"));
+  const std::string text = "Name: Anna\nCity: Brno";
+  EXPECT_EQ(Tokenizer::load(dir.path("tok")).encode(text).ids, tok.encode(text).ids);
+  nlohmann::json meta = nlohmann::json::parse(read_file(dir.path("tok/tokenizer.json")));
+  EXPECT_EQ(meta.at("line_breaks"), true);
+  meta.erase("line_breaks");
+  write_file_atomic(dir.path("tok/tokenizer.json"), meta.dump());
+  const Encoding old = Tokenizer::load(dir.path("tok")).encode(text);
+  EXPECT_EQ(old.size() + 1, tok.encode(text).size());
+  for (int32_t id : old.ids) EXPECT_NE(tok.id_to_piece(id), "<0x0A>");
 }
 
 TEST(TokenizerTest, LoadErrorsNameTheFile) {

@@ -3,10 +3,10 @@
 #include <string>
 
 #include "commands.h"
+#include "detector_flags.h"
 #include "piikit/detect_stream.h"
 #include "piikit/detector.h"
 #include "piikit/error.h"
-#include "piikit/torch_runtime.h"
 
 namespace piikit::cli {
 namespace {
@@ -17,10 +17,7 @@ struct DetectFlags {
   std::string mask;   // --mask [label|numbered]: write masked text (empty = off)
   bool mask_given = false;
   int batch_size = 32;  // --batch-size: lines per detection batch
-  int max_length = 0;   // --max-length: window length in tokens (0 = the model's)
-  int stride = -1;      // --stride: overlap in tokens between windows (-1 = automatic)
-  int threads = 0;      // --threads: intra-op threads (0 = all cores)
-  std::string device = "cpu";
+  DetectorFlags runtime;
 };
 
 void run_detect(const DetectFlags& f) {
@@ -36,12 +33,7 @@ void run_detect(const DetectFlags& f) {
     throw ConfigError("--batch-size: expected at least 1, got " + std::to_string(f.batch_size));
   }
   stream.batch_size = static_cast<std::size_t>(f.batch_size);
-  configure_threads(f.threads);
-  DetectorOptions options;
-  options.max_length = f.max_length;
-  options.stride = f.stride;
-  options.device = f.device;
-  Detector detector(f.model, options);
+  Detector detector(f.model, f.runtime.apply());
 
   std::ios::sync_with_stdio(false);
   const StreamStats stats = run_detect_stream(
@@ -73,15 +65,7 @@ void register_detect(CLI::App& app) {
       ->expected(0, 1);
   sub->add_option("--batch-size", flags->batch_size, "Most lines per detection batch")
       ->capture_default_str();
-  sub->add_option("--max-length", flags->max_length,
-                  "Window length in tokens, [CLS]/[SEP] included (0 = the model's max_length)")
-      ->capture_default_str();
-  sub->add_option("--stride", flags->stride,
-                  "Overlap in tokens between windows of long texts (-1 = min(64, window/4))")
-      ->capture_default_str();
-  sub->add_option("--threads", flags->threads, "CPU threads (0 = all cores)")
-      ->capture_default_str();
-  sub->add_option("--device", flags->device, "cpu or cuda[:N]")->capture_default_str();
+  add_detector_flags(sub, flags->runtime);
   sub->callback([flags, sub] {
     flags->mask_given = sub->count("--mask") > 0;
     run_detect(*flags);

@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "commands.h"
+#include "detector_flags.h"
 #include "piikit/detector.h"
 #include "piikit/evaluate.h"
 #include "piikit/file_util.h"
 #include "piikit/sample_io.h"
-#include "piikit/torch_runtime.h"
 
 namespace piikit::cli {
 namespace {
@@ -20,22 +20,14 @@ struct EvalFlags {
   std::vector<std::string> data;  // --data: labeled files (any format load_samples reads)
   std::string json_out;           // --json: also write the full report as JSON here
   int batch_size = 64;            // --batch-size: texts per detection batch
-  int max_length = 0;             // --max-length: window length (0 = the model's)
-  int stride = -1;                // --stride (-1 = automatic)
-  int threads = 0;                // --threads (0 = all cores)
-  std::string device = "cpu";
+  DetectorFlags runtime;
 };
 
 void run_eval(const EvalFlags& f) {
   // Fail fast: read the data and check the JSON destination before loading the model.
   const std::vector<Sample> samples = load_samples(f.data);
   if (samples.empty()) throw std::runtime_error("--data: no samples in the given files");
-  configure_threads(f.threads);
-  DetectorOptions options;
-  options.max_length = f.max_length;
-  options.stride = f.stride;
-  options.device = f.device;
-  Detector detector(f.model, options);
+  Detector detector(f.model, f.runtime.apply());
   EvaluateStats stats;
   const EvalReport report = evaluate(detector, samples, std::max(1, f.batch_size), &stats);
   std::cout << report.to_table();
@@ -64,15 +56,7 @@ void register_eval(CLI::App& app) {
   sub->add_option("--json", flags->json_out, "Also write the full report as JSON (atomically)");
   sub->add_option("--batch-size", flags->batch_size, "Texts per detection batch")
       ->capture_default_str();
-  sub->add_option("--max-length", flags->max_length,
-                  "Window length in tokens (0 = the model's max_length)")
-      ->capture_default_str();
-  sub->add_option("--stride", flags->stride,
-                  "Overlap in tokens between windows of long texts (-1 = min(64, window/4))")
-      ->capture_default_str();
-  sub->add_option("--threads", flags->threads, "CPU threads (0 = all cores)")
-      ->capture_default_str();
-  sub->add_option("--device", flags->device, "cpu or cuda[:N]")->capture_default_str();
+  add_detector_flags(sub, flags->runtime);
   sub->callback([flags] { run_eval(*flags); });
 }
 
