@@ -155,7 +155,8 @@ std::vector<std::vector<DetectedEntity>> Detector::detect(const std::vector<std:
       const WindowJob& job = jobs[order[begin + b]];
       // Rows past the window's length are padding; the Viterbi sees only the window's own rows.
       const ViterbiResult decoded =
-          constrained_viterbi(data + b * T * kNumLabels, job.encoding.offsets);
+          constrained_viterbi(data + b * T * kNumLabels, job.encoding.offsets,
+                              token_junctions(job.encoding, texts[job.text]));
       WindowResult& r = results[job.text][job.window];
       r.entities = decode_labels(job.encoding, decoded.labels, texts[job.text]);
       r.scores = entity_scores(job.encoding.offsets, decoded.probabilities, r.entities);

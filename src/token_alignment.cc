@@ -10,6 +10,7 @@
 #include "piikit/label_set.h"
 #include "piikit/tokenizer.h"
 #include "piikit/utf8.h"
+#include "piikit/viterbi.h"
 #include "pretokenizer.h"
 
 namespace piikit {
@@ -113,6 +114,24 @@ std::vector<int32_t> align_labels(const Encoding& encoding, const std::vector<En
     started[best] = true;
   }
   return labels;
+}
+
+std::vector<uint8_t> token_junctions(const Encoding& encoding, std::string_view text) {
+  const std::u32string cps = utf8_decode(text);
+  const auto n = static_cast<int64_t>(cps.size());
+  auto word_char = [](char32_t c) {
+    return !detail::is_separator(c) && !detail::is_punctuation(c) && !detail::is_han(c);
+  };
+  std::vector<uint8_t> out(encoding.size(), kJunctionGap);
+  for (std::size_t i = 1; i < encoding.size(); ++i) {
+    const auto [prev_start, prev_end] = encoding.offsets[i - 1];
+    const int64_t start = encoding.offsets[i].first;
+    if (prev_start < 0 || start <= 0 || start != prev_end || start >= n) continue;
+    const char32_t left = cps[static_cast<std::size_t>(start - 1)], right = cps[static_cast<std::size_t>(start)];
+    if (detail::is_separator(left) || detail::is_separator(right)) continue;
+    out[i] = word_char(left) && word_char(right) ? kJunctionInWord : kJunctionGlued;
+  }
+  return out;
 }
 
 std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<int32_t>& labels,

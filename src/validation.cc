@@ -29,7 +29,8 @@ EvalReport evaluate_model(TokenClassifier& model, const std::vector<EncodedExamp
       const EncodedExample& ex = examples[indices[r]];
       const Sample& sample = samples[indices[r]];
       const float* row = data + static_cast<int64_t>(r) * t * kNumLabels;
-      ViterbiResult decoded = constrained_viterbi(row, ex.encoding.offsets);
+      ViterbiResult decoded =
+          constrained_viterbi(row, ex.encoding.offsets, token_junctions(ex.encoding, sample.text));
       evaluator.add_tokens(ex.labels.data(), decoded.labels.data(), ex.size());
       // Gold spans: those inside the encoded part of the text (truncation drops the rest).
       int64_t covered_end = 0;

@@ -8,6 +8,8 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace piikit {
 namespace {
@@ -26,7 +28,7 @@ float log_sum_exp(const float* row) {
 }  // namespace
 
 ViterbiResult constrained_viterbi(const float* logits, std::size_t num_tokens,
-                                  const uint8_t* include) {
+                                  const uint8_t* include, const uint8_t* junctions) {
   ViterbiResult result;
   result.labels.assign(num_tokens, kOutsideLabel);
   result.probabilities.assign(num_tokens, 0.0f);
@@ -51,17 +53,39 @@ ViterbiResult constrained_viterbi(const float* logits, std::size_t num_tokens,
       for (int l = 0; l < kNumLabels; ++l) delta[l] = start_allowed(l) ? row[l] - lse[k] : kNegInf;
       continue;
     }
-    int best_any = 0;
-    for (int l = 1; l < kNumLabels; ++l) {
-      if (delta[l] > delta[best_any]) best_any = l;
+    const Junction junction = junctions != nullptr && positions[k - 1] + 1 == positions[k]
+                                  ? static_cast<Junction>(junctions[positions[k]])
+                                  : kJunctionGap;
+    // The three best previous labels: B-X must skip at most two of them (B-X and I-X when glued).
+    std::array<int, 3> top = {0, 0, 0};
+    std::array<float, 3> top_v = {kNegInf, kNegInf, kNegInf};
+    for (int l = 0; l < kNumLabels; ++l) {
+      if (delta[l] <= top_v[2]) continue;
+      int j = 2;
+      for (; j > 0 && delta[l] > top_v[j - 1]; --j) {
+        top[j] = top[j - 1];
+        top_v[j] = top_v[j - 1];
+      }
+      top[j] = l;
+      top_v[j] = delta[l];
     }
+    const int best_any = top[0];
     uint8_t* bp = back.data() + k * kNumLabels;
-    next[kOutsideLabel] = delta[best_any] + (row[kOutsideLabel] - lse[k]);
-    bp[kOutsideLabel] = static_cast<uint8_t>(best_any);
+    // Inside a word O follows only O and no B-* may start (junction_allowed).
+    const int o_from = junction == kJunctionInWord ? kOutsideLabel : best_any;
+    next[kOutsideLabel] = delta[o_from] + (row[kOutsideLabel] - lse[k]);
+    bp[kOutsideLabel] = static_cast<uint8_t>(o_from);
     for (int t = 0; t < kNumTypes; ++t) {
       const int b = begin_label(t), i = inside_label(t);
-      next[b] = delta[best_any] + (row[b] - lse[k]);
-      bp[b] = static_cast<uint8_t>(best_any);
+      int b_from = best_any;
+      if (junction == kJunctionGlued) {  // the best previous label of another type than t
+        int j = 0;
+        while (j < 2 && label_type(top[j]) == t) ++j;
+        b_from = top[j];
+      }
+      next[b] = junction == kJunctionInWord || delta[b_from] == kNegInf ? kNegInf
+                                                                       : delta[b_from] + (row[b] - lse[k]);
+      bp[b] = static_cast<uint8_t>(b_from);
       const int from = delta[b] >= delta[i] ? b : i;
       next[i] = delta[from] == kNegInf ? kNegInf : delta[from] + (row[i] - lse[k]);
       bp[i] = static_cast<uint8_t>(from);
@@ -87,6 +111,19 @@ ViterbiResult constrained_viterbi(const float* logits,
   std::vector<uint8_t> include(offsets.size());
   for (std::size_t i = 0; i < offsets.size(); ++i) include[i] = offsets[i].first != -1;
   return constrained_viterbi(logits, offsets.size(), include.data());
+}
+
+ViterbiResult constrained_viterbi(const float* logits,
+                                  const std::vector<std::pair<int64_t, int64_t>>& offsets,
+                                  const std::vector<uint8_t>& junctions) {
+  if (junctions.empty()) return constrained_viterbi(logits, offsets);
+  if (junctions.size() != offsets.size()) {
+    throw std::invalid_argument("constrained_viterbi: " + std::to_string(junctions.size()) +
+                                " junctions for " + std::to_string(offsets.size()) + " tokens");
+  }
+  std::vector<uint8_t> include(offsets.size());
+  for (std::size_t i = 0; i < offsets.size(); ++i) include[i] = offsets[i].first != -1;
+  return constrained_viterbi(logits, offsets.size(), include.data(), junctions.data());
 }
 
 std::vector<float> entity_scores(const std::vector<std::pair<int64_t, int64_t>>& offsets,

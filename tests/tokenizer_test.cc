@@ -21,6 +21,7 @@
 #include "piikit/generator.h"
 #include "piikit/label_set.h"
 #include "piikit/utf8.h"
+#include "piikit/viterbi.h"
 
 namespace piikit {
 namespace {
@@ -560,6 +561,57 @@ TEST(TokenizerTest, LineBreaksAreTokens) {
   const Encoding old = Tokenizer::load(dir.path("tok")).encode(text);
   EXPECT_EQ(old.size() + 1, tok.encode(text).size());
   for (int32_t id : old.ids) EXPECT_NE(tok.id_to_piece(id), "<0x0A>");
+}
+
+TEST(TokenizerTest, JunctionsTellSubwordCutsFromPunctuationAndGaps) {
+  const Tokenizer& tok = trained();
+  const std::string text = "Mail sani.neumann@yahoo.com, Qzxvbq 北京 ok\nNext";
+  const Encoding enc = tok.encode_for_model(text, 64);
+  const std::vector<uint8_t> junctions = token_junctions(enc, text);
+  ASSERT_EQ(junctions.size(), enc.size());
+  EXPECT_EQ(junctions.front(), kJunctionGap);  // [CLS]
+  EXPECT_EQ(junctions.back(), kJunctionGap);   // [SEP]
+  const std::u32string cps = utf8_decode(text);
+  auto punct_or_han = [](char32_t c) { return std::u32string(U".@,北京").find(c) != std::u32string::npos; };
+  std::size_t in_word = 0;
+  for (std::size_t i = 1; i + 1 < enc.size(); ++i) {
+    const auto [start, end] = enc.offsets[i];
+    const bool touching = enc.offsets[i - 1].first >= 0 && enc.offsets[i - 1].second == start;
+    Junction expected = kJunctionGap;
+    auto space = [](char32_t c) { return c == U' ' || c == U'\n'; };
+    if (touching && !space(cps[start - 1]) && !space(cps[start])) {
+      expected = punct_or_han(cps[start - 1]) || punct_or_han(cps[start]) ? kJunctionGlued : kJunctionInWord;
+    }
+    EXPECT_EQ(junctions[i], expected) << "token " << i << " \"" << codepoint_substr(text, start, end) << "\"";
+    in_word += junctions[i] == kJunctionInWord;
+  }
+  EXPECT_GT(in_word, 0u);  // the rare word is cut into several pieces
+  EXPECT_GT(std::count(junctions.begin(), junctions.end(), kJunctionGlued), 3);  // . @ . ,
+}
+
+TEST(TokenizerTest, AlignedGoldLabelsRespectTheJunctions) {
+  // The decoder forbids spans that start or end inside a word and same-type restarts at glued
+  // punctuation; aligned training labels of generated data must never need one, or the
+  // constraint would cost recall.
+  const Tokenizer& tok = trained();
+  std::size_t checked = 0;
+  for (Split split : {Split::kTrain, Split::kEval}) {
+    for (const Sample& s : generate_samples(GeneratorConfig(), split, 77, 3000)) {
+      const Encoding enc = tok.encode_for_model(s.text, 512);
+      const std::vector<int32_t> labels = align_labels(enc, s.entities);
+      const std::vector<uint8_t> junctions = token_junctions(enc, s.text);
+      for (std::size_t i = 1; i < enc.size(); ++i) {
+        if (junctions[i] == kJunctionGap) continue;
+        ++checked;
+        const int from = labels[i - 1] == kIgnoreLabel ? kOutsideLabel : labels[i - 1];
+        const int to = labels[i] == kIgnoreLabel ? kOutsideLabel : labels[i];
+        const bool ok = junction_allowed(static_cast<Junction>(junctions[i]), from, to);
+        EXPECT_TRUE(ok) << s.text << "\n token " << i << ": " << label_name(from) << " -> " << label_name(to);
+        if (!ok) return;
+      }
+    }
+  }
+  EXPECT_GT(checked, 10000u);
 }
 
 TEST(TokenizerTest, LoadErrorsNameTheFile) {

@@ -28,7 +28,8 @@ bool valid_bio(const std::vector<int32_t>& labels) {
 }
 
 // Generic O(T * L^2) Viterbi over all label paths with the same constraints: the reference.
-std::vector<int32_t> brute_force(const std::vector<float>& s, std::size_t T) {
+std::vector<int32_t> brute_force(const std::vector<float>& s, std::size_t T,
+                                 const std::vector<uint8_t>& junctions = {}) {
   const float ninf = -std::numeric_limits<float>::infinity();
   std::vector<double> delta(kNumLabels);
   std::vector<std::vector<int>> back(T, std::vector<int>(kNumLabels, 0));
@@ -43,7 +44,8 @@ std::vector<int32_t> brute_force(const std::vector<float>& s, std::size_t T) {
     std::vector<double> next(kNumLabels, ninf);
     for (int to = 0; to < kNumLabels; ++to) {
       for (int from = 0; from < kNumLabels; ++from) {
-        if (!transition_allowed(from, to)) continue;
+        const auto junction = junctions.empty() ? kJunctionGap : static_cast<Junction>(junctions[t]);
+        if (!junction_allowed(junction, from, to)) continue;
         const double v = delta[from] + logp(t, to);
         if (v > next[to]) {
           next[to] = v;
@@ -158,6 +160,62 @@ TEST(ViterbiTest, MatchesBruteForceOnRandomScores) {
     const auto r = constrained_viterbi(s.data(), T);
     EXPECT_TRUE(valid_bio(r.labels)) << "trial " << trial;
     EXPECT_EQ(r.labels, brute_force(s, T)) << "trial " << trial << " T=" << T;
+  }
+}
+
+TEST(ViterbiTest, JunctionTable) {
+  const int b = begin_label(4), i = inside_label(4), b2 = begin_label(5), i2 = inside_label(5);
+  for (Junction j : {kJunctionGap, kJunctionGlued, kJunctionInWord}) {
+    EXPECT_TRUE(junction_allowed(j, kOutsideLabel, kOutsideLabel));
+    EXPECT_TRUE(junction_allowed(j, b, i));
+    EXPECT_TRUE(junction_allowed(j, i, i));
+    EXPECT_FALSE(junction_allowed(j, kOutsideLabel, i));  // the BIO rules always hold
+    EXPECT_FALSE(junction_allowed(j, i2, i));
+  }
+  EXPECT_TRUE(junction_allowed(kJunctionGap, b, b));
+  EXPECT_FALSE(junction_allowed(kJunctionGlued, b, b));  // "anna" "." cut into two e-mails
+  EXPECT_FALSE(junction_allowed(kJunctionGlued, i, b));
+  EXPECT_TRUE(junction_allowed(kJunctionGlued, i2, b));  // another type may start
+  EXPECT_TRUE(junction_allowed(kJunctionGlued, i, kOutsideLabel));
+  EXPECT_FALSE(junction_allowed(kJunctionInWord, kOutsideLabel, b));  // no span starts in a word
+  EXPECT_FALSE(junction_allowed(kJunctionInWord, i2, b));
+  EXPECT_FALSE(junction_allowed(kJunctionInWord, i, kOutsideLabel));  // nor ends
+}
+
+TEST(ViterbiTest, NoSpanIsCutInsideAWordOrAtGluedPunctuation) {
+  // "▁s" "ani" "." "ne" "um": a model that puts B-EMAIL on "▁s", again on "ani" (same word) and on
+  // "ne" (after the glued "."), and O on "um", would cut the e-mail into pieces.
+  const int b = begin_label(4), i = inside_label(4);
+  auto s = peaked({{b, 6}, {b, 5}, {i, 4}, {b, 5}, {0, 3}});
+  s[3 * kNumLabels + i] = 3;  // second choices: I-EMAIL on "ne" and "um"
+  s[4 * kNumLabels + i] = 2;
+  const std::vector<std::pair<int64_t, int64_t>> offsets = {{0, 1}, {1, 4}, {4, 5}, {5, 7}, {7, 9}};
+  EXPECT_EQ(constrained_viterbi(s.data(), offsets).labels, (std::vector<int32_t>{b, b, i, b, 0}));
+  const std::vector<uint8_t> junctions = {kJunctionGap, kJunctionInWord, kJunctionGlued, kJunctionGlued,
+                                          kJunctionInWord};
+  EXPECT_EQ(constrained_viterbi(s.data(), offsets, junctions).labels, (std::vector<int32_t>{b, i, i, i, i}));
+  EXPECT_EQ(constrained_viterbi(s.data(), offsets, std::vector<uint8_t>{}).labels,
+            constrained_viterbi(s.data(), offsets).labels);
+  EXPECT_THROW(constrained_viterbi(s.data(), offsets, std::vector<uint8_t>{0, 1}), std::invalid_argument);
+}
+
+TEST(ViterbiTest, MatchesBruteForceWithJunctions) {
+  std::mt19937 rng(11);
+  std::normal_distribution<float> noise(0.0f, 3.0f);
+  std::uniform_int_distribution<int> pick(0, 2);
+  for (int trial = 0; trial < 80; ++trial) {
+    const std::size_t T = 1 + trial % 13;
+    std::vector<float> s(T * kNumLabels);
+    for (float& x : s) x = noise(rng);
+    // Make a few types attractive so glued restarts of the same type compete.
+    for (std::size_t t = 0; t < T; ++t) {
+      for (int l = 1; l <= 6; ++l) s[t * kNumLabels + l] += 3.0f;
+    }
+    std::vector<uint8_t> junctions(T, kJunctionGap);
+    for (std::size_t t = 1; t < T; ++t) junctions[t] = static_cast<uint8_t>(pick(rng));
+    const auto r = constrained_viterbi(s.data(), T, nullptr, junctions.data());
+    EXPECT_TRUE(valid_bio(r.labels)) << "trial " << trial;
+    EXPECT_EQ(r.labels, brute_force(s, T, junctions)) << "trial " << trial << " T=" << T;
   }
 }
 

@@ -121,6 +121,16 @@ std::vector<int32_t> align_labels(const Encoding& encoding, const std::vector<En
 std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<int32_t>& labels,
                                   std::string_view text);
 
+// How each token joins the one before it (a piikit::Junction of viterbi.h, one per token):
+//  - kJunctionInWord: the two touch and the characters on both sides of the cut are word
+//    characters (not white space, punctuation or a Han ideograph): the pre-tokenizer put them in
+//    one chunk and the cut is a subword split. Aligned entities never start or end there.
+//  - kJunctionGlued: they touch across punctuation ("anna" "." "doe"): an entity may end or start
+//    there, but not end and restart as the same type (that is one entity cut in pieces).
+//  - kJunctionGap: white space between them, or a special token.
+// The decoder enforces both (constrained_viterbi); a test checks aligned gold labels never break them.
+std::vector<uint8_t> token_junctions(const Encoding& encoding, std::string_view text);
+
 // Sliding windows for inference over long texts: windows of at most max_length tokens (including
 // [CLS]/[SEP], so max_length - 2 text tokens) with `stride` tokens of overlap between neighbours.
 // Windows cover [0, num_tokens) in order; the last one ends at num_tokens; no windows for 0
