@@ -135,6 +135,16 @@ std::vector<double> raw_class_weights(const LabelCounts& counts, WeightScheme sc
   return raw;
 }
 
+WeightGranularity parse_weight_granularity(const std::string& name) {
+  if (name == "label") return WeightGranularity::kLabel;
+  if (name == "type") return WeightGranularity::kType;
+  throw ConfigError("class_weight_granularity = \"" + name + "\": expected \"label\" or \"type\"");
+}
+
+std::string granularity_name(WeightGranularity granularity) {
+  return granularity == WeightGranularity::kType ? "type" : "label";
+}
+
 ClassWeights compute_class_weights(const LabelCounts& counts, const ClassWeightOptions& options) {
   check_class_weight_options(options);
   ClassWeights result;
@@ -142,9 +152,23 @@ ClassWeights compute_class_weights(const LabelCounts& counts, const ClassWeightO
   result.beta = options.beta;
   result.o_weight = options.o_weight;
   result.max_weight = options.max_weight;
+  result.granularity = granularity_name(options.granularity);
   result.attach_counts(counts);
 
-  const std::vector<double> raw = raw_class_weights(counts, options.scheme, options.beta);
+  std::vector<double> raw;
+  if (options.granularity == WeightGranularity::kType) {
+    // Classes are O and the types: each type's tokens are counted in its B- slot, so N is
+    // unchanged and K counts O plus the types present; B-t and I-t then share the type's weight.
+    LabelCounts by_type{};
+    by_type[kOutsideLabel] = counts[kOutsideLabel];
+    for (int t = 0; t < kNumTypes; ++t) by_type[begin_label(t)] = counts[begin_label(t)] + counts[inside_label(t)];
+    const std::vector<double> per_type = raw_class_weights(by_type, options.scheme, options.beta);
+    raw.assign(kNumLabels, 0.0);
+    raw[kOutsideLabel] = per_type[kOutsideLabel];
+    for (int c = 1; c < kNumLabels; ++c) raw[c] = per_type[begin_label(label_type(c))];
+  } else {
+    raw = raw_class_weights(counts, options.scheme, options.beta);
+  }
   std::vector<double>& w = result.weights;
   w.assign(kNumLabels, 1.0);
   if (options.scheme != WeightScheme::kNone) {
@@ -251,6 +275,7 @@ std::string ClassWeights::to_json() const {
   root["beta"] = beta;
   root["o_weight"] = o_weight;
   root["max_weight"] = max_weight;
+  root["granularity"] = granularity;
   root["total"] = total;
   root["num_classes"] = num_classes;
   nlohmann::ordered_json count_map = nlohmann::ordered_json::object();
@@ -290,6 +315,12 @@ ClassWeights ClassWeights::from_json(const std::string& json, const std::string&
     if (!root["scheme"].is_string())
       throw fail("scheme", "expected a string, found " + root["scheme"].dump());
     result.source = root["scheme"].get<std::string>();
+  }
+  if (root.contains("granularity")) {
+    const auto& g = root["granularity"];
+    if (!g.is_string() || (g != "label" && g != "type"))
+      throw fail("granularity", "expected \"label\" or \"type\", found " + g.dump());
+    result.granularity = g.get<std::string>();
   }
   for (auto [field, target] :
        {std::pair{"beta", &result.beta}, std::pair{"o_weight", &result.o_weight},
@@ -363,6 +394,7 @@ std::string ClassWeights::to_table() const {
     if (source == "effective") out += " (beta " + format_double(beta) + ")";
     if (o_weight != 1.0) out += ", o_weight " + format_double(o_weight);
     if (max_weight > 0.0) out += ", max_weight " + format_double(max_weight);
+    if (granularity == "type") out += ", per type (B- and I- share a weight)";
   }
   out += "; " + std::to_string(total) + " counted tokens, " + std::to_string(num_classes) + " of " +
          std::to_string(kNumLabels) + " labels present\n";

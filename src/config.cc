@@ -17,6 +17,11 @@
 #include "piikit/file_util.h"
 
 namespace piikit {
+
+ClassWeightOptions TrainingConfig::class_weight_options() const {
+  return {parse_weight_scheme(class_weight_scheme), class_weight_beta, o_weight, max_weight,
+          parse_weight_granularity(class_weight_granularity)};
+}
 namespace {
 
 // Where a value came from, for messages: "config.toml:12: training.batch_size: ...".
@@ -217,6 +222,8 @@ const std::vector<Field>& fields() {
                              {"none", "inverse", "inverse_sqrt", "effective"}));
     f.push_back(double_field("training", "class_weight_beta",
                              PIIKIT_REF(training.class_weight_beta), in_range(0, 1, true, true)));
+    f.push_back(string_field("training", "class_weight_granularity",
+                             PIIKIT_REF(training.class_weight_granularity), {"label", "type"}));
     f.push_back(double_field("training", "o_weight", PIIKIT_REF(training.o_weight),
                              in_range(0, 1, true, false)));
     f.push_back(double_field("training", "max_weight", PIIKIT_REF(training.max_weight),

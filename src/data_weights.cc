@@ -49,14 +49,14 @@ DataWeights compute_data_weights(const DataWeightsOptions& options) {
   TrainingConfig& tc = config.training;
   if (options.scheme) tc.class_weight_scheme = *options.scheme;
   if (options.beta) tc.class_weight_beta = *options.beta;
+  if (options.granularity) tc.class_weight_granularity = *options.granularity;
   // Validate the options before the (possibly long) tokenizer training.
-  const ClassWeightOptions weight_options{parse_weight_scheme(tc.class_weight_scheme),
-                                          tc.class_weight_beta, tc.o_weight, tc.max_weight};
+  const ClassWeightOptions weight_options = tc.class_weight_options();
   check_class_weight_options(weight_options);
 
   DataWeights result;
-  if (config.class_weights && (options.scheme || options.beta)) {
-    result.notes.push_back("--scheme/--beta have no effect: the [class_weights] table of " +
+  if (config.class_weights && (options.scheme || options.beta || options.granularity)) {
+    result.notes.push_back("--scheme/--beta/--granularity have no effect: the [class_weights] table of " +
                            options.config_file + " replaces the computation");
   }
   std::vector<Sample> samples = read_data(options, config, result.notes);

@@ -84,8 +84,7 @@ void check_training_config(const TrainConfig& c) {
                       "weighted_mean or sum");
   }
   metric_value(EvalReport{}, t.early_stopping_metric);
-  check_class_weight_options({parse_weight_scheme(t.class_weight_scheme), t.class_weight_beta,
-                              t.o_weight, t.max_weight});
+  check_class_weight_options(t.class_weight_options());
   validate_model_config(c.model);
 }
 
@@ -283,7 +282,7 @@ TrainResult train(const TrainOptions& options) {
   const LabelCounts counts = count_sample_labels(split.train, tokenizer, max_len);
   const ClassWeights weights = resolve_class_weights(
       counts,
-      {parse_weight_scheme(tc.class_weight_scheme), tc.class_weight_beta, tc.o_weight, tc.max_weight},
+      tc.class_weight_options(),
       config.class_weights);
   if (!resuming) {
     write_file_atomic(path_in(out_dir, "config.toml"), config.to_toml());
@@ -350,10 +349,12 @@ TrainResult train(const TrainOptions& options) {
   int64_t session_steps = 0;
   double session_step_seconds = 0;
   int64_t session_tokens = 0;
+  double last_eval_seconds = 0;  // duration of the latest evaluation with its checkpoint
 
   // Evaluates, keeps the best model, rewrites metrics.jsonl, writes a checkpoint. Returns true when
   // early stopping says to stop.
   auto evaluate_and_checkpoint = [&]() -> bool {
+    const auto eval_start = Clock::now();
     EvalRecord rec;
     rec.epoch = state.batch_in_epoch == 0 ? state.epoch : state.epoch + 1;
     rec.step = state.step;
@@ -382,6 +383,7 @@ TrainResult train(const TrainOptions& options) {
       save_model(model, dir);
       torch::save(optimizer, path_in(dir, "optimizer.pt"));
     });
+    last_eval_seconds = seconds_since(eval_start);
     char line[256];
     std::snprintf(line, sizeof line,
                   "eval epoch %d step %lld: loss %.4f  entity micro F1 %.4f  macro F1 %.4f  %s %.4f%s",
@@ -393,21 +395,29 @@ TrainResult train(const TrainOptions& options) {
            state.evals_without_improvement >= tc.early_stopping_patience;
   };
 
-  // Shortens the schedule so that training and its evaluations fit in max_minutes.
+  // Fits the schedule to max_minutes: training steps plus the evaluations they bring. Planned
+  // after kPlanStep steps and planned again after every evaluation, with the measured speeds, so
+  // the budget is neither overrun nor left unused (a run that over-estimated its evaluations
+  // stopped after 6m51s of a 10-minute budget).
   auto plan_budget = [&] {
     const double per_step = session_step_seconds / static_cast<double>(session_steps);
     const double tps = static_cast<double>(session_tokens) / std::max(session_step_seconds, 1e-9);
-    // An evaluation runs forward passes only: about a third of a training step per token; count
-    // half to stay on the safe side.
-    const double eval_seconds = static_cast<double>(val_tokens) / (tps * 0.5);
-    int64_t fit = state.total_steps;
+    // Before the first evaluation its cost is estimated: forward passes only, about a third of a
+    // training step per token; counted at half a step to stay on the safe side.
+    const double eval_seconds =
+        last_eval_seconds > 0 ? last_eval_seconds : static_cast<double>(val_tokens) / (tps * 2.0);
+    int64_t fit = planned;
     for (int i = 0; i < 2; ++i) {  // evaluations depend on the steps that fit: iterate once more
       int64_t evals = (fit + batches_per_epoch - 1) / batches_per_epoch - state.epoch;
       if (tc.eval_every_steps > 0) evals += (fit - state.step) / tc.eval_every_steps;
       const double left = tc.max_minutes * 60.0 * 0.98 - elapsed() - static_cast<double>(evals) * eval_seconds;
-      fit = state.step + std::max<int64_t>(1, static_cast<int64_t>(left / per_step));
+      fit = std::min(planned, state.step + std::max<int64_t>(1, static_cast<int64_t>(left / per_step)));
     }
-    if (fit < state.total_steps) {
+    if (state.budget_planned && fit != state.total_steps) {
+      note("time budget: re-planned at step " + std::to_string(state.step) + " with the measured speeds: the schedule now ends at step " +
+           std::to_string(fit) + " (was " + std::to_string(state.total_steps) + ")");
+      state.total_steps = fit;
+    } else if (fit < state.total_steps) {
       note("time budget: " + std::to_string(state.total_steps) + " planned steps do not fit in " +
            format_duration(tc.max_minutes * 60) + " at " + std::to_string(per_step * 1000).substr(0, 5) +
            " ms/step; the schedule now ends at step " + std::to_string(fit));
@@ -494,9 +504,11 @@ TrainResult train(const TrainOptions& options) {
         ++state.epoch;
         state.batch_in_epoch = 0;
         stop_early = evaluate_and_checkpoint();
+        if (tc.max_minutes > 0 && state.budget_planned && !stop_early) plan_budget();
         if (!stop_early) break;  // next epoch
       } else if (tc.eval_every_steps > 0 && state.step % tc.eval_every_steps == 0) {
         stop_early = evaluate_and_checkpoint();
+        if (tc.max_minutes > 0 && state.budget_planned && !stop_early) plan_budget();
       }
       if (stop_early) {
         stop_reason = "early_stopping";

@@ -170,6 +170,36 @@ TEST(ClassWeightsTest, NormalizedWeightsMatchReference) {
   }
 }
 
+TEST(ClassWeightsTest, TypeGranularitySharesOneWeightPerType) {
+  // Classes O + 6 types: n_t = B + I (FIRSTNAME 37000, SURNAME 34000, EMAIL 20000, SSN 4800,
+  // IBAN 4800, SECURITYTOKEN 2500), N = 903100, K = 7; w_t = sqrt(N / (K n_t)) over their mean
+  // (python: math.sqrt(903100 / (7 * n)) / mean).
+  ClassWeightOptions options;
+  options.granularity = WeightGranularity::kType;
+  const ClassWeights cw = compute_class_weights(issue_counts(), options);
+  const Expected per_type = {{0, 1.0},
+                             {*label_from_name("B-FIRSTNAME"), 0.4686333500601905},
+                             {*label_from_name("B-SURNAME"), 0.48887135987423264},
+                             {*label_from_name("B-EMAIL"), 0.6374102690253575},
+                             {*label_from_name("B-SSN"), 1.301108263268566},
+                             {*label_from_name("B-IBAN"), 1.301108263268566},
+                             {*label_from_name("B-SECURITYTOKEN"), 1.8028684945030873}};
+  for (const auto& [label, w] : per_type) {
+    expect_close(cw.weights[label], w, label_name(label));
+    if (label != 0) expect_close(cw.weights[label + 1], w, label_name(label + 1) + " shares its type's weight");
+  }
+  expect_close(present_entity_mean(cw), 1.0, "mean of the present entity weights");
+  EXPECT_EQ(cw.granularity, "type");
+  EXPECT_NE(cw.to_table().find("per type"), std::string::npos);
+  EXPECT_NE(cw.to_json().find("\"granularity\": \"type\""), std::string::npos);
+  EXPECT_EQ(ClassWeights::from_json(cw.to_json(), "cw.json").granularity, "type");
+  // Label granularity (the default) keeps the 53-class formula: B-EMAIL and I-EMAIL differ.
+  const ClassWeights by_label = compute_class_weights(issue_counts(), ClassWeightOptions{});
+  EXPECT_EQ(by_label.granularity, "label");
+  EXPECT_GT(by_label.weights[*label_from_name("B-EMAIL")], 1.5 * by_label.weights[*label_from_name("I-EMAIL")]);
+  EXPECT_THROW(parse_weight_granularity("token"), ConfigError);
+}
+
 TEST(ClassWeightsTest, DefaultSchemeIsInverseSqrt) {
   expect_weights(compute_class_weights(issue_counts(), ClassWeightOptions{}), kInverseSqrt);
 }

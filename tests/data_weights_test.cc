@@ -126,7 +126,7 @@ TEST_F(DataWeightsTest, OverrideTableWinsAndFlagsAreReportedIgnored) {
   EXPECT_EQ(result.weights.weights[*label_from_name("B-FIRSTNAME")], 1.0);
   EXPECT_EQ(result.weights.counts, trainer_counts(false)) << "counts shown next to the table";
   ASSERT_FALSE(result.notes.empty());
-  EXPECT_THAT(result.notes.front(), HasSubstr("--scheme/--beta have no effect"));
+  EXPECT_THAT(result.notes.front(), HasSubstr("--scheme/--beta/--granularity have no effect"));
 }
 
 TEST_F(DataWeightsTest, BadSettingsAreConfigErrors) {

@@ -236,6 +236,19 @@ TEST(TrainerTest, TimeBudgetStopsTheRun) {
   EXPECT_EQ(r.history.back().step, r.steps);
 }
 
+TEST(TrainerTest, TimeBudgetIsUsedNotWasted) {
+  // The schedule is fitted to the budget with measured step and evaluation times, and planned
+  // again after each evaluation: the run neither overruns its budget nor stops far short of it.
+  TrainOptions o = tiny_options(fresh_dir("budget_use"));
+  o.config.training.num_epochs = 100000;
+  o.config.training.max_minutes = 0.05;  // 3 s
+  const TrainResult r = train(o);
+  EXPECT_EQ(r.stop_reason, "time budget");
+  EXPECT_GT(r.seconds, 0.5 * 3.0);
+  EXPECT_LT(r.seconds, 3.0 + 1.0);
+  EXPECT_GE(r.history.size(), 2u);
+}
+
 TEST(TrainerTest, EarlyStoppingKeepsTheBestModel) {
   TrainOptions o = tiny_options(fresh_dir("early"));
   o.config.training.num_epochs = 50;

@@ -17,6 +17,7 @@ struct WeightsFlags {
   std::string scheme;             // --scheme: none|inverse|inverse_sqrt|effective ("" = config)
   double beta = 0.999;            // --beta: effective-number beta (if given; default: config)
   bool beta_given = false;
+  std::string granularity;        // --granularity: label|type ("" = config)
   std::string tokenizer;         // --tokenizer: dir or vocab.txt ("" = config, else train one)
   std::string format = "table";  // --format: table | toml | json
   bool all = false;              // --all: count every sample, not only the training split
@@ -28,6 +29,7 @@ void run_weights(const WeightsFlags& f) {
   options.config_file = f.config_file;
   if (!f.scheme.empty()) options.scheme = f.scheme;
   if (f.beta_given) options.beta = f.beta;
+  if (!f.granularity.empty()) options.granularity = f.granularity;
   options.tokenizer = f.tokenizer;
   options.whole_data = f.all;
   const DataWeights result = compute_data_weights(options);
@@ -69,6 +71,10 @@ void register_weights(CLI::App& app) {
   CLI::Option* beta = sub->add_option("--beta", flags->beta,
                                       "Beta of the effective scheme, in "
                                       "[0, 1) (default: training.class_weight_beta, 0.999)");
+  sub->add_option("--granularity", flags->granularity,
+                  "Classes: label (the 53 BIO labels) or type (O and the 26 types; B- and I- share "
+                  "a weight) (default: training.class_weight_granularity, label)")
+      ->check(CLI::IsMember({"label", "type"}));
   sub->add_option("--tokenizer", flags->tokenizer,
                   "Tokenizer directory or WordPiece vocab.txt "
                   "(default: paths.tokenizer, else one trained on the data as training does)");

@@ -7,6 +7,10 @@
 //   inverse_sqrt  w_c = sqrt(N / (K n_c))            (default)
 //   effective     w_c = (1 - beta) / (1 - beta^n_c)  (Cui et al. 2019), beta = 0.999 by default
 //   none          w_c = 1
+// With granularity "type" (not the default) the classes are O and the entity types instead of the
+// 53 BIO labels: n_t = count(B-t) + count(I-t), K = O plus the types present, and B-t and I-t
+// share w_t. Per label, a long entity type's I-label is frequent and its B-label rare, so the
+// weights also pull B against I inside an entity (docs/class-weights.md, "Granularity").
 // and then, in this order (docs/class-weights.md):
 //   1. O gets 1.0;
 //   2. the entity labels present in the split are divided by their mean, so they average 1.0;
@@ -33,18 +37,23 @@ class table;
 namespace piikit {
 
 enum class WeightScheme { kNone, kInverse, kInverseSqrt, kEffective };
+enum class WeightGranularity { kLabel, kType };
 
 // "none" | "inverse" | "inverse_sqrt" | "effective"; anything else throws ConfigError naming it.
 WeightScheme parse_weight_scheme(const std::string& name);
 std::string scheme_name(WeightScheme scheme);
+// "label" | "type"; anything else throws ConfigError naming it.
+WeightGranularity parse_weight_granularity(const std::string& name);
+std::string granularity_name(WeightGranularity granularity);
 
 // The [training] settings of the computation (config keys class_weight_scheme,
-// class_weight_beta, o_weight, max_weight).
+// class_weight_beta, o_weight, max_weight, class_weight_granularity).
 struct ClassWeightOptions {
   WeightScheme scheme = WeightScheme::kInverseSqrt;  // how counts become weights
   double beta = 0.999;      // effective-number beta, in [0, 1); only used by kEffective
   double o_weight = 1.0;    // weight of O, in (0, 1]: may be lowered, never raised
   double max_weight = 0.0;  // cap on every weight after normalization, >= 1.0; 0 = no cap
+  WeightGranularity granularity = WeightGranularity::kLabel;  // classes: BIO labels or types
 };
 
 // Throws ConfigError naming the config key and the value when an option is out of range.
@@ -57,6 +66,7 @@ struct ClassWeights {
   double beta = 0.999;          // effective-number beta in use (informative for other schemes)
   double o_weight = 1.0;        // requested O weight (1.0 = not lowered)
   double max_weight = 0.0;      // requested cap (0 = none)
+  std::string granularity = "label";  // "label" or "type" (informative)
   uint64_t total = 0;           // N: counted tokens
   int num_classes = 0;          // K: labels with a non-zero count
   std::vector<std::string> warnings;  // one per absent label, in id order

@@ -13,6 +13,9 @@
 namespace piikit {
 
 struct TrainingConfig {
+  // The class-weight settings below as the computation takes them (validated by check_class_weight_options).
+  ClassWeightOptions class_weight_options() const;
+
   int num_epochs = 4;                  // passes over the training split
   int max_steps = 0;                   // stop after this many optimizer steps (0 = no limit)
   double max_minutes = 10;             // wall-clock budget for the run (0 = no limit)
@@ -28,6 +31,7 @@ struct TrainingConfig {
   uint64_t seed = 42;
   std::string class_weight_scheme = "inverse_sqrt";  // none | inverse | inverse_sqrt | effective
   double class_weight_beta = 0.999;
+  std::string class_weight_granularity = "label";  // label (53 BIO classes) | type (O + types)
   double o_weight = 1.0;                // <= 1.0
   double max_weight = 0.0;              // cap after normalization (0 = none)
   std::string loss_reduction = "mean";  // mean | weighted_mean | sum

@@ -18,6 +18,7 @@ struct DataWeightsOptions {
   std::string config_file;              // training config (TOML); empty = built-in defaults
   std::optional<std::string> scheme;    // replaces training.class_weight_scheme
   std::optional<double> beta;           // replaces training.class_weight_beta
+  std::optional<std::string> granularity;  // replaces training.class_weight_granularity
   std::string tokenizer;                // tokenizer dir or vocab.txt; empty = paths.tokenizer of
                                         // the config, else one trained on the training split
   bool whole_data = false;              // count every sample, not just the training split
