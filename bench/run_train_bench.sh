@@ -6,7 +6,9 @@
 #
 # The two programs alternate ROUNDS times (the machines are noisy); medians are reported.
 # Prints tokens/s of each, the ratio piikit / Python, and piikit's model GFLOP/s as a fraction of
-# the ceiling. Needs a build with the benchmarks (PIIKIT_BUILD_BENCHMARKS=ON, the default) and
+# the ceiling. Two pairings: each program with its defaults (piikit: no dropout on the attention
+# probabilities; nn.TransformerEncoderLayer: dropout 0.1 there), and the same step on both sides
+# (attention dropout 0 in Python, the "matched" figure; for the tiny preset also 0.1 in both). Needs a build with the benchmarks (PIIKIT_BUILD_BENCHMARKS=ON, the default) and
 # /usr/bin/python3 with Debian's python3-torch. Takes about 1 minute per round.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +27,12 @@ while [ "$i" -le "$rounds" ]; do
   "$bench" --benchmark_filter="^BM_TrainStep/$preset/min_time" --benchmark_repetitions=3 \
     --benchmark_format=json >"$tmp/cpp$i.json" 2>"$tmp/threads.txt"
   /usr/bin/python3 "$here/train_step_bench.py" --preset "$preset" --repeats 3 >"$tmp/py$i.json"
+  /usr/bin/python3 "$here/train_step_bench.py" --preset "$preset" --repeats 3 \
+    --attention-dropout 0 >"$tmp/py0_$i.json"
+  if [ "$preset" = tiny ]; then
+    "$bench" --benchmark_filter="^BM_TrainStep/tiny/attention_dropout/" --benchmark_repetitions=3 \
+      --benchmark_format=json >"$tmp/cppad$i.json" 2>/dev/null
+  fi
   i=$((i + 1))
 done
 
@@ -35,17 +43,30 @@ import json, statistics, sys
 tmp, rounds, preset = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 ceiling = [b["GFLOPs"] for b in json.load(open(f"{tmp}/ceiling.json"))["benchmarks"]
            if b.get("run_type") == "iteration"]
-cpp, gflops, py = [], [], []
+import os
+cpp, gflops, py, py0, cppad = [], [], [], [], []
 for i in range(1, rounds + 1):
     for b in json.load(open(f"{tmp}/cpp{i}.json"))["benchmarks"]:
         if b.get("run_type") == "iteration":
             cpp.append(b["tokens_per_second"]); gflops.append(b["model_GFLOPs"])
     py.extend(json.loads(open(f"{tmp}/py{i}.json").read())["all"])
+    py0.extend(json.loads(open(f"{tmp}/py0_{i}.json").read())["all"])
+    if os.path.exists(f"{tmp}/cppad{i}.json"):
+        for b in json.load(open(f"{tmp}/cppad{i}.json"))["benchmarks"]:
+            if b.get("run_type") == "iteration":
+                cppad.append(b["tokens_per_second"])
 c, g, p, m = (statistics.median(x) for x in (cpp, gflops, py, ceiling))
 print(f"matmul ceiling (torch::mm 2048^3 fp32): {m:.1f} GFLOP/s")
 print(f"piikit  train step ({preset}, 32x64): {c:,.0f} tokens/s  ({g:.1f} model GFLOP/s)")
 print(f"PyTorch train step ({preset}, 32x64): {p:,.0f} tokens/s")
-print(f"ratio piikit / PyTorch: {c / p:.2f}x   (goal >= 1.5x)")
+print(f"ratio piikit / PyTorch, each with its defaults: {c / p:.2f}x   (goal >= 1.5x)")
+p0 = statistics.median(py0)
+print(f"PyTorch train step, attention dropout 0 as piikit's default: {p0:,.0f} tokens/s; "
+      f"matched ratio {c / p0:.2f}x")
+if cppad:
+    ca = statistics.median(cppad)
+    print(f"piikit with attention dropout 0.1 as PyTorch's default: {ca:,.0f} tokens/s; "
+          f"matched ratio {ca / p:.2f}x")
 print(f"fraction of matmul ceiling: {g / m:.0%}   (goal >= 50%)")
 print(f"best samples (least disturbed): piikit {max(cpp):,.0f}, PyTorch {max(py):,.0f} tokens/s, "
       f"ratio {max(cpp) / max(py):.2f}x; ceiling {max(ceiling):.1f} GFLOP/s, "

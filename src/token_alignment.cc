@@ -16,6 +16,10 @@
 namespace piikit {
 namespace {
 
+const int kPasswordType = *type_from_name("PASSWORD");
+const int kTokenType = *type_from_name("SECURITYTOKEN");
+const int kCompanyType = *type_from_name("COMPANYNAME");
+
 std::string entity_text(const Entity& e) {
   return "[" + std::to_string(e.start) + "," + std::to_string(e.end) + ") type " +
          std::to_string(e.type);
@@ -28,9 +32,11 @@ struct CodePointRange {
   int64_t first = 0;
   std::u32string cps;
   char32_t at(int64_t i) const { return cps[static_cast<std::size_t>(i - first)]; }
+  bool contains(int64_t i) const { return i >= first && i - first < static_cast<int64_t>(cps.size()); }
 };
 
-// Decodes the code points covered by the encoding's non-special tokens. Throws
+// Decodes the code points covered by the encoding's non-special tokens, and the one after them
+// when the text has it (what follows the last entity decides its trailing punctuation). Throws
 // std::invalid_argument if a token ends past the text or the text is not valid UTF-8 there.
 CodePointRange decode_range(const Encoding& encoding, std::string_view text) {
   int64_t lo = INT64_MAX, hi = 0;
@@ -51,7 +57,7 @@ CodePointRange decode_range(const Encoding& encoding, std::string_view text) {
   }
   const std::size_t from = i;
   int64_t end_cp = cp;
-  for (; i < text.size() && end_cp < hi; ++end_cp) {
+  for (; i < text.size() && end_cp < hi + 1; ++end_cp) {
     do {
       ++i;
     } while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80);
@@ -146,14 +152,31 @@ std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<in
   std::vector<Entity> out;
   bool open = false;
   Entity current;
+  auto trim_end = [&] {
+    while (current.end > current.start && detail::is_separator(cps.at(current.end - 1))) {
+      --current.end;
+    }
+  };
   auto close = [&] {
     if (!open) return;
     open = false;
     while (current.start < current.end && detail::is_separator(cps.at(current.start))) {
       ++current.start;
     }
-    while (current.end > current.start && detail::is_separator(cps.at(current.end - 1))) {
-      --current.end;
+    trim_end();
+    // Sentence punctuation after an entity ("born 04/17/1986.", "... to Acme Ltd, in") belongs to
+    // the sentence: one final . , ; : ! ? before white space or the end is dropped, except where
+    // the value itself may end so (passwords, tokens, "Inc." of a company; "Inc.." keeps one).
+    if (current.end - current.start > 1 && current.type != kPasswordType && current.type != kTokenType &&
+        (!cps.contains(current.end) || detail::is_separator(cps.at(current.end)))) {
+      const char32_t last = cps.at(current.end - 1);
+      const bool sentence_punct = last == U'.' || last == U',' || last == U';' || last == U':' ||
+                                  last == U'!' || last == U'?';
+      const bool company_dot = current.type == kCompanyType && last == U'.' && cps.at(current.end - 2) != U'.';
+      if (sentence_punct && !company_dot) {
+        --current.end;
+        trim_end();
+      }
     }
     if (current.start < current.end) out.push_back(current);
   };

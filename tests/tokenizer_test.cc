@@ -853,6 +853,27 @@ TEST(DecodeLabelsTest, TrimsWhitespaceAndSkipsSpecials) {
   EXPECT_TRUE(decode_labels(make_encoding({{1, 2}}), {begin_label(street)}, "a b").empty());
 }
 
+TEST(DecodeLabelsTest, DropsTrailingSentencePunctuation) {
+  // One token per character run: the span's last token is the sentence's punctuation.
+  auto decode = [](const std::string& text, const std::vector<std::pair<int64_t, int64_t>>& offsets,
+                   int type) {
+    std::vector<int32_t> labels(offsets.size(), inside_label(type));
+    labels[0] = begin_label(type);
+    return decode_labels(make_encoding(offsets), labels, text);
+  };
+  const int dob = type_of("DATEOFBIRTH"), company = type_of("COMPANYNAME"), password = type_of("PASSWORD");
+  // "1986." before the end or white space: the period goes; glued to more text it stays.
+  EXPECT_EQ(decode("1986.", {{0, 4}, {4, 5}}, dob), (std::vector<Entity>{{0, 4, dob}}));
+  EXPECT_EQ(decode("1986, x", {{0, 4}, {4, 5}}, dob), (std::vector<Entity>{{0, 4, dob}}));
+  EXPECT_EQ(decode("1986.x", {{0, 4}, {4, 5}}, dob), (std::vector<Entity>{{0, 5, dob}}));
+  // Companies keep the period of "Inc." but not a second one; passwords keep theirs.
+  EXPECT_EQ(decode("Inc. ", {{0, 3}, {3, 4}}, company), (std::vector<Entity>{{0, 4, company}}));
+  EXPECT_EQ(decode("Inc..", {{0, 3}, {3, 4}, {4, 5}}, company), (std::vector<Entity>{{0, 4, company}}));
+  EXPECT_EQ(decode("Pw2019!", {{0, 6}, {6, 7}}, password), (std::vector<Entity>{{0, 7, password}}));
+  // A span that is only punctuation stays as it is (one character).
+  EXPECT_EQ(decode("?", {{0, 1}}, dob), (std::vector<Entity>{{0, 1, dob}}));
+}
+
 TEST(DecodeLabelsTest, BadInputThrows) {
   const Encoding enc = make_encoding({{0, 2}});
   EXPECT_THROW(decode_labels(enc, {}, "ab"), std::invalid_argument);
