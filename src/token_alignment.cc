@@ -132,10 +132,20 @@ std::vector<uint8_t> token_junctions(const Encoding& encoding, std::string_view 
   for (std::size_t i = 1; i < encoding.size(); ++i) {
     const auto [prev_start, prev_end] = encoding.offsets[i - 1];
     const int64_t start = encoding.offsets[i].first;
-    if (prev_start < 0 || start <= 0 || start != prev_end || start >= n) continue;
+    if (prev_start < 0 || start <= 0 || start >= n || prev_end <= 0) continue;
+    if (start < prev_end) {  // byte pieces of one character share its offsets
+      out[i] = kJunctionInWord;
+      continue;
+    }
+    bool line_break = false;  // in the gap, or a token that is one (the "<0x0A>" token)
+    for (int64_t c = std::max<int64_t>(prev_start, prev_end - 1); c <= start; ++c) {
+      const char32_t ch = cps[static_cast<std::size_t>(c)];
+      line_break = line_break || ch == U'\n' || ch == U'\r' || ch == 0x2028 || ch == 0x2029 || ch == 0x0B || ch == 0x0C || ch == 0x85;
+    }
+    if (line_break) continue;
     const char32_t left = cps[static_cast<std::size_t>(start - 1)], right = cps[static_cast<std::size_t>(start)];
-    if (detail::is_separator(left) || detail::is_separator(right)) continue;
-    out[i] = word_char(left) && word_char(right) ? kJunctionInWord : kJunctionGlued;
+    const bool touching = start == prev_end && !detail::is_separator(left) && !detail::is_separator(right);
+    out[i] = touching && word_char(left) && word_char(right) ? kJunctionInWord : kJunctionSameLine;
   }
   return out;
 }

@@ -78,7 +78,7 @@ ViterbiResult constrained_viterbi(const float* logits, std::size_t num_tokens,
     for (int t = 0; t < kNumTypes; ++t) {
       const int b = begin_label(t), i = inside_label(t);
       int b_from = best_any;
-      if (junction == kJunctionGlued) {  // the best previous label of another type than t
+      if (junction == kJunctionSameLine) {  // the best previous label of another type than t
         int j = 0;
         while (j < 2 && label_type(top[j]) == t) ++j;
         b_from = top[j];

@@ -576,25 +576,32 @@ TEST(TokenizerTest, JunctionsTellSubwordCutsFromPunctuationAndGaps) {
   std::size_t in_word = 0;
   for (std::size_t i = 1; i + 1 < enc.size(); ++i) {
     const auto [start, end] = enc.offsets[i];
-    const bool touching = enc.offsets[i - 1].first >= 0 && enc.offsets[i - 1].second == start;
-    Junction expected = kJunctionGap;
-    auto space = [](char32_t c) { return c == U' ' || c == U'\n'; };
-    if (touching && !space(cps[start - 1]) && !space(cps[start])) {
-      expected = punct_or_han(cps[start - 1]) || punct_or_han(cps[start]) ? kJunctionGlued : kJunctionInWord;
+    const auto [prev_start, prev_end] = enc.offsets[i - 1];
+    Junction expected = kJunctionGap;  // after [CLS], or across the line break
+    if (prev_start >= 0 && start < prev_end) {
+      expected = kJunctionInWord;  // byte pieces of one character
+    } else if (prev_start >= 0 && std::u32string_view(cps).substr(prev_end - 1, start - prev_end + 2).find(U'\n') ==
+                                      std::u32string_view::npos) {
+      const bool touching = start == prev_end && cps[start - 1] != U' ' && cps[start] != U' ';
+      expected = touching && !punct_or_han(cps[start - 1]) && !punct_or_han(cps[start]) ? kJunctionInWord
+                                                                                         : kJunctionSameLine;
     }
     EXPECT_EQ(junctions[i], expected) << "token " << i << " \"" << codepoint_substr(text, start, end) << "\"";
     in_word += junctions[i] == kJunctionInWord;
   }
   EXPECT_GT(in_word, 0u);  // the rare word is cut into several pieces
-  EXPECT_GT(std::count(junctions.begin(), junctions.end(), kJunctionGlued), 3);  // . @ . ,
+  EXPECT_GT(std::count(junctions.begin(), junctions.end(), kJunctionSameLine), 6);  // . @ . , and spaces
+  EXPECT_GE(std::count(junctions.begin(), junctions.end(), kJunctionGap), 2);  // [CLS] and the line break
 }
 
 TEST(TokenizerTest, AlignedGoldLabelsRespectTheJunctions) {
-  // The decoder forbids spans that start or end inside a word and same-type restarts at glued
-  // punctuation; aligned training labels of generated data must never need one, or the
-  // constraint would cost recall.
+  // The decoder forbids spans that start or end inside a word, and an entity that ends and
+  // restarts as the same type on one line; aligned labels of generated data must (almost) never
+  // need either, or the constraints would cost recall. Inside words: never. On one line: only
+  // where the generator joins two sentences with a space and the second starts with the name the
+  // first ended with ("Next of kin: Marcelo Marcelo was not reachable"), well under 0.1%.
   const Tokenizer& tok = trained();
-  std::size_t checked = 0;
+  std::size_t checked = 0, same_line_restarts = 0;
   for (Split split : {Split::kTrain, Split::kEval}) {
     for (const Sample& s : generate_samples(GeneratorConfig(), split, 77, 3000)) {
       const Encoding enc = tok.encode_for_model(s.text, 512);
@@ -605,13 +612,19 @@ TEST(TokenizerTest, AlignedGoldLabelsRespectTheJunctions) {
         ++checked;
         const int from = labels[i - 1] == kIgnoreLabel ? kOutsideLabel : labels[i - 1];
         const int to = labels[i] == kIgnoreLabel ? kOutsideLabel : labels[i];
-        const bool ok = junction_allowed(static_cast<Junction>(junctions[i]), from, to);
-        EXPECT_TRUE(ok) << s.text << "\n token " << i << ": " << label_name(from) << " -> " << label_name(to);
-        if (!ok) return;
+        if (junction_allowed(static_cast<Junction>(junctions[i]), from, to)) continue;
+        if (junctions[i] == kJunctionSameLine) {
+          ++same_line_restarts;
+          continue;
+        }
+        ADD_FAILURE() << s.text << "\n token " << i << ": " << label_name(from) << " -> " << label_name(to);
+        return;
       }
     }
   }
   EXPECT_GT(checked, 10000u);
+  EXPECT_LT(static_cast<double>(same_line_restarts), 0.001 * static_cast<double>(checked))
+      << same_line_restarts << " of " << checked;
 }
 
 TEST(TokenizerTest, LoadErrorsNameTheFile) {

@@ -165,7 +165,7 @@ TEST(ViterbiTest, MatchesBruteForceOnRandomScores) {
 
 TEST(ViterbiTest, JunctionTable) {
   const int b = begin_label(4), i = inside_label(4), b2 = begin_label(5), i2 = inside_label(5);
-  for (Junction j : {kJunctionGap, kJunctionGlued, kJunctionInWord}) {
+  for (Junction j : {kJunctionGap, kJunctionSameLine, kJunctionInWord}) {
     EXPECT_TRUE(junction_allowed(j, kOutsideLabel, kOutsideLabel));
     EXPECT_TRUE(junction_allowed(j, b, i));
     EXPECT_TRUE(junction_allowed(j, i, i));
@@ -173,10 +173,10 @@ TEST(ViterbiTest, JunctionTable) {
     EXPECT_FALSE(junction_allowed(j, i2, i));
   }
   EXPECT_TRUE(junction_allowed(kJunctionGap, b, b));
-  EXPECT_FALSE(junction_allowed(kJunctionGlued, b, b));  // "anna" "." cut into two e-mails
-  EXPECT_FALSE(junction_allowed(kJunctionGlued, i, b));
-  EXPECT_TRUE(junction_allowed(kJunctionGlued, i2, b));  // another type may start
-  EXPECT_TRUE(junction_allowed(kJunctionGlued, i, kOutsideLabel));
+  EXPECT_FALSE(junction_allowed(kJunctionSameLine, b, b));  // "anna" "." or "5500" "0000" cut in two
+  EXPECT_FALSE(junction_allowed(kJunctionSameLine, i, b));
+  EXPECT_TRUE(junction_allowed(kJunctionSameLine, i2, b));  // another type may start
+  EXPECT_TRUE(junction_allowed(kJunctionSameLine, i, kOutsideLabel));
   EXPECT_FALSE(junction_allowed(kJunctionInWord, kOutsideLabel, b));  // no span starts in a word
   EXPECT_FALSE(junction_allowed(kJunctionInWord, i2, b));
   EXPECT_FALSE(junction_allowed(kJunctionInWord, i, kOutsideLabel));  // nor ends
@@ -191,7 +191,7 @@ TEST(ViterbiTest, NoSpanIsCutInsideAWordOrAtGluedPunctuation) {
   s[4 * kNumLabels + i] = 2;
   const std::vector<std::pair<int64_t, int64_t>> offsets = {{0, 1}, {1, 4}, {4, 5}, {5, 7}, {7, 9}};
   EXPECT_EQ(constrained_viterbi(s.data(), offsets).labels, (std::vector<int32_t>{b, b, i, b, 0}));
-  const std::vector<uint8_t> junctions = {kJunctionGap, kJunctionInWord, kJunctionGlued, kJunctionGlued,
+  const std::vector<uint8_t> junctions = {kJunctionGap, kJunctionInWord, kJunctionSameLine, kJunctionSameLine,
                                           kJunctionInWord};
   EXPECT_EQ(constrained_viterbi(s.data(), offsets, junctions).labels, (std::vector<int32_t>{b, i, i, i, i}));
   EXPECT_EQ(constrained_viterbi(s.data(), offsets, std::vector<uint8_t>{}).labels,

@@ -125,9 +125,10 @@ std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<in
 //  - kJunctionInWord: the two touch and the characters on both sides of the cut are word
 //    characters (not white space, punctuation or a Han ideograph): the pre-tokenizer put them in
 //    one chunk and the cut is a subword split. Aligned entities never start or end there.
-//  - kJunctionGlued: they touch across punctuation ("anna" "." "doe"): an entity may end or start
-//    there, but not end and restart as the same type (that is one entity cut in pieces).
-//  - kJunctionGap: white space between them, or a special token.
+//  - kJunctionSameLine: on one line, touching across punctuation ("anna" "." "doe") or with only
+//    spaces between ("5500" "0000"): an entity may end or start there, but not end and restart
+//    as the same type (that is one entity cut in pieces).
+//  - kJunctionGap: a line break between them, or a special token.
 // The decoder enforces both (constrained_viterbi); a test checks aligned gold labels never break them.
 std::vector<uint8_t> token_junctions(const Encoding& encoding, std::string_view text);
 

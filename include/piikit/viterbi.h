@@ -24,15 +24,16 @@ constexpr bool transition_allowed(int from, int to) {
 constexpr bool start_allowed(int label) { return !is_inside_label(label); }
 // How a token joins the one before it (token_junctions() in tokenizer.h computes them).
 enum Junction : uint8_t {
-  kJunctionGap = 0,     // white space between them, or a special token: any allowed transition
-  kJunctionGlued = 1,   // touching across punctuation ("anna" "."): a span of type X may not end
-                        // and another X start right there (B-X may not follow B-X or I-X)
-  kJunctionInWord = 2,  // a subword cut inside a word: no span starts or ends (O->O, X->I-X only)
+  kJunctionGap = 0,       // a line break between them, or a special token: any allowed transition
+  kJunctionSameLine = 1,  // on one line, touching across punctuation ("anna" ".") or with spaces
+                          // between: a span of type X may not end and another X start right there
+                          // (B-X may not follow B-X or I-X): that is one entity cut in pieces
+  kJunctionInWord = 2,    // a subword cut inside a word: no span starts or ends (O->O, X->I-X only)
 };
 constexpr bool junction_allowed(Junction junction, int from, int to) {
   if (!transition_allowed(from, to)) return false;
   switch (junction) {
-    case kJunctionGlued: return !(is_begin_label(to) && label_type(from) == label_type(to));
+    case kJunctionSameLine: return !(is_begin_label(to) && label_type(from) == label_type(to));
     case kJunctionInWord: return is_inside_label(to) || (from == kOutsideLabel && to == kOutsideLabel);
     default: return true;
   }
