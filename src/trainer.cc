@@ -37,6 +37,7 @@ using Clock = std::chrono::steady_clock;
 
 // The time budget is planned from the speed of the first kPlanStep steps of a session.
 constexpr int64_t kPlanStep = 50;
+constexpr int64_t kReplanSteps = 100;
 // Coreference head capacity: clusters of a sample beyond this are ignored by the loss.
 constexpr int kMaxCorefClusters = 16;
 
@@ -414,8 +415,12 @@ TrainResult train(const TrainOptions& options) {
       fit = std::min(planned, state.step + std::max<int64_t>(1, static_cast<int64_t>(left / per_step)));
     }
     if (state.budget_planned && fit != state.total_steps) {
-      note("time budget: re-planned at step " + std::to_string(state.step) + " with the measured speeds: the schedule now ends at step " +
-           std::to_string(fit) + " (was " + std::to_string(state.total_steps) + ")");
+      // Small corrections are silent; the log shows the ones that move the end noticeably.
+      if (std::llabs(fit - state.total_steps) > std::max<int64_t>(20, state.total_steps / 50)) {
+        note("time budget: re-planned at step " + std::to_string(state.step) +
+             " with the measured speeds: the schedule now ends at step " + std::to_string(fit) +
+             " (was " + std::to_string(state.total_steps) + ")");
+      }
       state.total_steps = fit;
     } else if (fit < state.total_steps) {
       note("time budget: " + std::to_string(state.total_steps) + " planned steps do not fit in " +
@@ -483,6 +488,10 @@ TrainResult train(const TrainOptions& options) {
       session_tokens += batch.num_tokens;
       if (options.after_step) options.after_step(state.step);
       if (tc.max_minutes > 0 && session_steps == kPlanStep && !state.budget_planned) plan_budget();
+      // Planned again every kReplanSteps steps: a plan made while the machine was busy (slow
+      // first steps) would otherwise end the run long before its budget when no evaluation falls
+      // before that end.
+      if (tc.max_minutes > 0 && state.budget_planned && session_steps % kReplanSteps == 0) plan_budget();
 
       if (!options.quiet) {
         ProgressInfo info;
