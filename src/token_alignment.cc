@@ -123,8 +123,8 @@ std::vector<int32_t> align_labels(const Encoding& encoding, const std::vector<En
 }
 
 std::vector<uint8_t> token_junctions(const Encoding& encoding, std::string_view text) {
-  const std::u32string cps = utf8_decode(text);
-  const auto n = static_cast<int64_t>(cps.size());
+  // Only the covered code points, as in decode_labels: the detector calls this once per window.
+  const CodePointRange cps = decode_range(encoding, text);
   auto word_char = [](char32_t c) {
     return !detail::is_separator(c) && !detail::is_punctuation(c) && !detail::is_han(c);
   };
@@ -132,18 +132,19 @@ std::vector<uint8_t> token_junctions(const Encoding& encoding, std::string_view 
   for (std::size_t i = 1; i < encoding.size(); ++i) {
     const auto [prev_start, prev_end] = encoding.offsets[i - 1];
     const int64_t start = encoding.offsets[i].first;
-    if (prev_start < 0 || start <= 0 || start >= n || prev_end <= 0) continue;
+    if (prev_start < 0 || start <= 0 || !cps.contains(start) || prev_end <= 0) continue;
     if (start < prev_end) {  // byte pieces of one character share its offsets
       out[i] = kJunctionInWord;
       continue;
     }
     bool line_break = false;  // in the gap, or a token that is one (the "<0x0A>" token)
     for (int64_t c = std::max<int64_t>(prev_start, prev_end - 1); c <= start; ++c) {
-      const char32_t ch = cps[static_cast<std::size_t>(c)];
-      line_break = line_break || ch == U'\n' || ch == U'\r' || ch == 0x2028 || ch == 0x2029 || ch == 0x0B || ch == 0x0C || ch == 0x85;
+      const char32_t ch = cps.at(c);
+      line_break = line_break || ch == U'\n' || ch == U'\r' || ch == 0x0B || ch == 0x0C || ch == 0x85 ||
+                   ch == 0x2028 || ch == 0x2029;
     }
     if (line_break) continue;
-    const char32_t left = cps[static_cast<std::size_t>(start - 1)], right = cps[static_cast<std::size_t>(start)];
+    const char32_t left = cps.at(start - 1), right = cps.at(start);
     const bool touching = start == prev_end && !detail::is_separator(left) && !detail::is_separator(right);
     out[i] = touching && word_char(left) && word_char(right) ? kJunctionInWord : kJunctionSameLine;
   }

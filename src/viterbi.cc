@@ -108,22 +108,20 @@ ViterbiResult constrained_viterbi(const float* logits, std::size_t num_tokens,
 
 ViterbiResult constrained_viterbi(const float* logits,
                                   const std::vector<std::pair<int64_t, int64_t>>& offsets) {
-  std::vector<uint8_t> include(offsets.size());
-  for (std::size_t i = 0; i < offsets.size(); ++i) include[i] = offsets[i].first != -1;
-  return constrained_viterbi(logits, offsets.size(), include.data());
+  return constrained_viterbi(logits, offsets, std::vector<uint8_t>{});
 }
 
 ViterbiResult constrained_viterbi(const float* logits,
                                   const std::vector<std::pair<int64_t, int64_t>>& offsets,
                                   const std::vector<uint8_t>& junctions) {
-  if (junctions.empty()) return constrained_viterbi(logits, offsets);
-  if (junctions.size() != offsets.size()) {
+  if (!junctions.empty() && junctions.size() != offsets.size()) {
     throw std::invalid_argument("constrained_viterbi: " + std::to_string(junctions.size()) +
                                 " junctions for " + std::to_string(offsets.size()) + " tokens");
   }
   std::vector<uint8_t> include(offsets.size());
   for (std::size_t i = 0; i < offsets.size(); ++i) include[i] = offsets[i].first != -1;
-  return constrained_viterbi(logits, offsets.size(), include.data(), junctions.data());
+  return constrained_viterbi(logits, offsets.size(), include.data(),
+                             junctions.empty() ? nullptr : junctions.data());
 }
 
 std::vector<float> entity_scores(const std::vector<std::pair<int64_t, int64_t>>& offsets,

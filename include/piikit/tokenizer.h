@@ -130,6 +130,8 @@ std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<in
 //    as the same type (that is one entity cut in pieces).
 //  - kJunctionGap: a line break between them, or a special token.
 // The decoder enforces both (constrained_viterbi); a test checks aligned gold labels never break them.
+// Decodes only the code points the tokens cover; throws std::invalid_argument like decode_labels
+// for offsets past the text or invalid UTF-8 there.
 std::vector<uint8_t> token_junctions(const Encoding& encoding, std::string_view text);
 
 // Sliding windows for inference over long texts: windows of at most max_length tokens (including
