@@ -346,7 +346,15 @@ Tokenizer Tokenizer::load(const std::string& path) {
     if (kind == "sentencepiece") {
       const std::string model_path = (fs::path(path) / field("model").get<std::string>()).string();
       Tokenizer tokenizer;
-      tokenizer.impl_->load_spm(read_file(model_path), model_path, meta.value("line_breaks", false));
+      // Absent in tokenizers saved before line-break tokens existed: they keep their encoding.
+      bool line_breaks = false;
+      if (meta.contains("line_breaks")) {
+        if (!meta["line_breaks"].is_boolean()) {
+          throw DataError(meta_path, 0, "line_breaks: expected true or false, got " + meta["line_breaks"].dump());
+        }
+        line_breaks = meta["line_breaks"].get<bool>();
+      }
+      tokenizer.impl_->load_spm(read_file(model_path), model_path, line_breaks);
       return tokenizer;
     }
     if (kind == "wordpiece") {

@@ -484,6 +484,8 @@ TEST(ClassWeightsJsonTest, RejectsBadFilesNamingTheProblem) {
        "counts[\"3\"]: expected a non-negative integer, found -4"},
       {with([](auto& j) { j["beta"] = "high"; }), "beta: expected a number, found \"high\""},
       {with([](auto& j) { j["scheme"] = 1; }), "scheme: expected a string, found 1"},
+      {with([](auto& j) { j["granularity"] = "word"; }),
+       "granularity: expected \"label\" or \"type\", found \"word\""},
       {with([](auto& j) { j["num_classes"] = 54; }), "num_classes: expected an integer in [0, 53]"},
   };
   for (const auto& [json, message] : cases) {

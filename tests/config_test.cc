@@ -186,6 +186,8 @@ TEST(ConfigTest, ErrorsNameFileLineKeyAndValue) {
       {"[training]\nclass_weight_scheme = \"log\"\n",
        "c.toml:2: training.class_weight_scheme: expected one of none | inverse | inverse_sqrt | "
        "effective, got \"log\""},
+      {"[training]\nclass_weight_granularity = \"token\"\n",
+       "c.toml:2: training.class_weight_granularity: expected one of label | type, got \"token\""},
       {"[training]\nlr_schedule = 3\n", "c.toml:2: training.lr_schedule: expected a string, got 3"},
       {"[model]\npreset = \"huge\"\n",
        "c.toml:2: model.preset: expected one of tiny | small | base"},

@@ -659,6 +659,12 @@ TEST(TokenizerTest, LoadErrorsNameTheFile) {
   EXPECT_EQ(Tokenizer::load(dir.path("ok/tokenizer.json")).vocab_size(), trained().vocab_size());
   expect_data_error(dir.path("ok/spm.model"), dir.path("ok/spm.model"), "pass its directory");
 
+  trained().save(dir.path("flag"));
+  write_file_atomic(dir.path("flag/tokenizer.json"),
+                    R"({"format":"piikit-tokenizer","version":1,"kind":"sentencepiece","model":"spm.model","line_breaks":"yes"})");
+  expect_data_error(dir.path("flag"), dir.path("flag/tokenizer.json"),
+                    "line_breaks: expected true or false, got \"yes\"");
+
   trained().save(dir.path("corrupt"));
   write_file_atomic(dir.path("corrupt/spm.model"), "garbage bytes");
   expect_data_error(dir.path("corrupt"), dir.path("corrupt/spm.model"),
