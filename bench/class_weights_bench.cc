@@ -6,7 +6,7 @@
 // labels_per_second is per CPU second of the benchmark thread (the machines are shared: compare
 // the Time and CPU columns to see how much of the wall time went to other processes).
 //
-//   build-weights/class_weights_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only
+//   build/class_weights_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -41,7 +41,7 @@ void report(benchmark::State& state, std::size_t n) {
       benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
 }
 
-// count_labels: what the library runs (the AVX-512 loop where available).
+// count_labels: what the library runs (the AVX-512 loop where the CPU has AVX-512F/BW/VBMI2).
 void BM_CountLabels(benchmark::State& state) {
   const auto& labels = realistic_labels();
   for (auto _ : state) {

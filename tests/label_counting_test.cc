@@ -107,9 +107,11 @@ TEST_P(LabelCountingTest, RejectsBadLabelsWithValueAndPosition) {
   const int32_t bad_values[] = {kNumLabels, -1,  -99, -101, -128,   -129,    75,     127,
                                 128,        255, 256, 1000, 100000, INT_MAX, INT_MIN};
   for (int32_t bad : bad_values) {
-    // Lanes of the unrolled loop, of both vectors of a 32-label step, and of the scalar tail.
-    for (std::size_t pos : {0u, 1u, 2u, 3u, 4u, 15u, 16u, 31u, 32u, 36u}) {
-      std::vector<int32_t> labels(37, 0);
+    // Lanes of the unrolled loop, of each of the four vectors of a 64-label step (first and last
+    // lane), of a second step, and of the scalar tail.
+    for (std::size_t pos : {0u, 1u, 2u, 3u, 4u, 15u, 16u, 31u, 32u, 47u, 48u, 63u, 64u, 100u,
+                            127u, 128u, 130u}) {
+      std::vector<int32_t> labels(131, 0);
       labels[pos] = bad;
       try {
         count(labels);
@@ -136,6 +138,15 @@ TEST_P(LabelCountingTest, ReportsTheFirstBadPositionAndLeavesCountsUnchanged) {
   }
   EXPECT_EQ(counts[5], 3u);
   EXPECT_EQ(total_count(counts), 3u);
+}
+
+TEST_P(LabelCountingTest, LongUniformRunsDoNotOverflowPerLaneCounters) {
+  // The vector loop counts O and -100 in 8-bit lanes per 8192-label chunk; whole chunks of one
+  // value are the worst case.
+  for (int32_t value : {0, kIgnoreLabel, 17}) {
+    const std::vector<int32_t> labels(3 * 8192 + 77, value);
+    EXPECT_EQ(count(labels), naive_counts(labels)) << "value " << value;
+  }
 }
 
 TEST_P(LabelCountingTest, CountsAcrossChunkBoundaries) {

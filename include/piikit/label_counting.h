@@ -34,7 +34,7 @@ void count_labels_into(const int32_t* labels, std::size_t n, LabelCounts& counts
 // the benchmark can run each one. Same contract as count_labels_into.
 namespace detail {
 void count_labels_portable(const int32_t* labels, std::size_t n, LabelCounts& counts);
-// True when the CPU supports AVX-512F (checked once).
+// True when the CPU supports AVX-512F, AVX-512BW and AVX-512VBMI2 (checked once).
 bool avx512_counting_available();
 // Precondition: avx512_counting_available().
 void count_labels_avx512(const int32_t* labels, std::size_t n, LabelCounts& counts);
