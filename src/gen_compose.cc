@@ -12,7 +12,7 @@
 namespace piikit::gen {
 namespace {
 
-enum class Body { kProse, kChat, kForm, kJson, kYaml, kEnv, kIni, kCsv, kLog };
+enum class Body { kProse, kChat, kMessage, kForm, kJson, kYaml, kEnv, kIni, kCsv, kLog };
 
 struct Genre {
   std::string_view name;
@@ -26,6 +26,9 @@ constexpr Genre kGenres[] = {
     {"invoice", Body::kForm},  {"webform", Body::kForm},   {"json", Body::kJson},
     {"yaml", Body::kYaml},     {"env", Body::kEnv},        {"ini", Body::kIni},
     {"csv", Body::kCsv},       {"log", Body::kLog},
+    // Short messages (one to a few sentences, no header or signature): what people paste into
+    // chat tools and forms. Three entries, so about 15% of samples are short messages.
+    {"message", Body::kMessage}, {"sms", Body::kMessage},   {"comment", Body::kMessage},
 };
 
 // Body units: one per drawn type, except that the name types form one PERSON unit and the
@@ -83,10 +86,13 @@ std::string unit_group(const char* prefix, int unit) {
 
 // ---- prose and chat ----------------------------------------------------------------------
 
-void render_prose(Renderer& r, const TemplateSet& ts, uint32_t todo, bool chat) {
+// `brief`: a short message: sentences mostly on one line, fewer filler sentences.
+void render_prose(Renderer& r, const TemplateSet& ts, uint32_t todo, bool chat, bool brief) {
   Rng& rng = r.rng();
   static constexpr std::string_view kSeps[] = {" ", " ", "\n", "\n\n"};
-  const std::string_view sep = chat ? std::string_view("\n") : rng.pick(kSeps);
+  static constexpr std::string_view kBriefSeps[] = {" ", " ", " ", "\n"};
+  const std::string_view sep = chat ? std::string_view("\n") : rng.pick(brief ? kBriefSeps : kSeps);
+  const double filler_scale = brief ? 0.4 : 1.0;
   static constexpr std::string_view kChatStyles[] = {"[%T] %W: ", "%W (%T): ", "<%W> ", "%T %W> "};
   static constexpr std::string_view kCustomer[] = {"customer", "visitor", "me", "user"};
   static constexpr std::string_view kAgent[] = {"agent", "support", "operator", "bot"};
@@ -126,11 +132,11 @@ void render_prose(Renderer& r, const TemplateSet& ts, uint32_t todo, bool chat) 
 
   std::vector<int> units = body_units(r, todo);
   if (units.empty()) {  // a hard negative: look-alikes and prose only
-    const int n = 1 + static_cast<int>(rng.below(4));
+    const int n = 1 + static_cast<int>(rng.below(brief ? 2 : 4));
     for (int i = 0; i < n; ++i) filler(i % 2);
     return;
   }
-  if (rng.chance(0.4)) filler(1);
+  if (rng.chance(0.4 * filler_scale)) filler(1);
   if (units.size() >= 2 && rng.chance(0.4)) {
     // A combo sentence hosting several remaining types at once.
     std::vector<const Template*> ok;
@@ -145,7 +151,7 @@ void render_prose(Renderer& r, const TemplateSet& ts, uint32_t todo, bool chat) 
   }
   for (int unit : units) {
     if (unit_done(r, unit)) continue;
-    if (rng.chance(0.25)) filler(1);
+    if (rng.chance(0.25 * filler_scale)) filler(1);
     begin_line(0);
     if (rng.chance(0.25)) {  // prose on the same line, so context words are not always template words
       r.text(make_sentence(rng, r.lex()));
@@ -161,7 +167,7 @@ void render_prose(Renderer& r, const TemplateSet& ts, uint32_t todo, bool chat) 
     begin_line(1);
     r.render(*pick_eligible(r, ts.group("ref")));
   }
-  if (rng.chance(0.3)) filler(1);
+  if (rng.chance(0.3 * filler_scale)) filler(1);
 }
 
 // ---- fields (forms and structured snippets) -------------------------------------------------
@@ -479,6 +485,7 @@ void render_fields(Renderer& r, const TemplateSet& ts, uint32_t todo, Body body)
     }
     case Body::kProse:
     case Body::kChat:
+    case Body::kMessage:
       break;
   }
 }
@@ -498,8 +505,8 @@ std::size_t compose_sample(Renderer& r, const TemplateSet& ts) {
   if (header) r.render(*header);
   // The footer is written last but chosen now, so the body leaves its mandatory types to it.
   const uint32_t todo = r.drawn() & ~r.emitted() & ~mandatory_types(r, footer);
-  if (genre.body == Body::kProse || genre.body == Body::kChat) {
-    render_prose(r, ts, todo, genre.body == Body::kChat);
+  if (genre.body == Body::kProse || genre.body == Body::kChat || genre.body == Body::kMessage) {
+    render_prose(r, ts, todo, genre.body == Body::kChat, genre.body == Body::kMessage);
   } else {
     render_fields(r, ts, todo, genre.body);
   }

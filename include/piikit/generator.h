@@ -5,7 +5,7 @@
 // [min_types, max_types], drawn by weighted sampling without replacement with the per-type
 // chances; any drawn address type pulls in the whole address group (BUILDINGNUM, CITY, STATE,
 // ZIP, STREET, COUNTRY, those with a positive chance). The sample then contains exactly those
-// types, laid out in one of 17 genres (e-mail, ticket, chat, letter, forms, JSON, YAML, .env,
+// types, laid out in one of 18 genres (short message, e-mail, ticket, chat, letter, forms, JSON, YAML, .env,
 // CSV, logs, ...).
 //
 // Deterministic: the same config, split and seed give the same samples, byte for byte, on any
