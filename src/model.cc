@@ -16,9 +16,32 @@
 #include "piikit/dropout.h"
 #include "piikit/error.h"
 #include "piikit/file_util.h"
+#include "piikit/torch_runtime.h"
 #include "piikit/utf8.h"
 
 namespace piikit {
+namespace {
+
+// Applies `layer` to x (..., in): through oneDNN's fp32 GEMM when that backend is selected
+// (torch_runtime.h; autograd has mkldnn_linear's own backward), else torch::nn::Linear. Small
+// inputs (fewer than kMinOneDnnRows rows, e.g. one short text at inference) stay on the BLAS
+// path, where the layout conversions would cost more than the GEMM saves.
+constexpr int64_t kMinOneDnnRows = 128;
+
+torch::Tensor linear(torch::nn::Linear& layer, const torch::Tensor& x) {
+  const int64_t in = x.size(-1);
+  const int64_t rows = in == 0 ? 0 : x.numel() / in;
+  if (gemm_backend() != GemmBackend::kOneDnn || !x.device().is_cpu() ||
+      x.scalar_type() != torch::kFloat || rows < kMinOneDnnRows) {
+    return layer->forward(x);
+  }
+  std::vector<int64_t> shape = x.sizes().vec();
+  shape.back() = layer->weight.size(0);
+  const torch::Tensor flat = x.reshape({rows, in}).contiguous();
+  return torch::mkldnn_linear(flat.to_mkldnn(), layer->weight, layer->bias).to_dense().view(shape);
+}
+
+}  // namespace
 
 // One pre-norm encoder layer: x + Drop(Attn(LN1(x))), then x + Drop(FFN(LN2(x))), with
 // FFN(h) = W2 Drop(GELU(W1 h)). Same computation as torch.nn.TransformerEncoderLayer(
@@ -45,7 +68,7 @@ class EncoderLayerImpl : public torch::nn::Module {
     const bool train = is_training();
 
     // (B, T, 3D) -> (3, B, H, T, Dh): q, k, v as (B*H, T, Dh).
-    torch::Tensor qkv = qkv_->forward(norm1_->forward(x)).view({B, T, 3, H, Dh});
+    torch::Tensor qkv = linear(qkv_, norm1_->forward(x)).view({B, T, 3, H, Dh});
     qkv = qkv.permute({2, 0, 3, 1, 4});
     torch::Tensor q = qkv[0].reshape({B * H, T, Dh});
     torch::Tensor k = qkv[1].reshape({B * H, T, Dh});
@@ -60,12 +83,12 @@ class EncoderLayerImpl : public torch::nn::Module {
                                 .view({B, H, T, Dh})
                                 .transpose(1, 2)
                                 .reshape({B, T, D});
-    torch::Tensor attn = out_->forward(context);
+    torch::Tensor attn = linear(out_, context);
     torch::Tensor y = x + (train ? fast_dropout(attn, dropout_) : attn);
 
-    torch::Tensor h = torch::gelu(ffn1_->forward(norm2_->forward(y)));  // (B, T, F)
+    torch::Tensor h = torch::gelu(linear(ffn1_, norm2_->forward(y)));  // (B, T, F)
     if (train) h = fast_dropout(h, dropout_);
-    h = ffn2_->forward(h);
+    h = linear(ffn2_, h);
     return y + (train ? fast_dropout(h, dropout_) : h);
   }
 
@@ -98,7 +121,7 @@ class CharCnnImpl : public torch::nn::Module {
     torch::Tensor e = embedding_->forward(char_ids.reshape({B * T, C}));  // (B*T, C, E)
     torch::Tensor f = torch::gelu(conv_->forward(e.transpose(1, 2)));     // (B*T, F, C)
     torch::Tensor pooled = std::get<0>(f.max(2));                         // (B*T, F)
-    return proj_->forward(pooled).view({B, T, -1});
+    return linear(proj_, pooled).view({B, T, -1});
   }
 
  private:
@@ -170,8 +193,8 @@ ModelOutput TokenClassifierImpl::forward(const torch::Tensor& ids,
   x = final_norm_->forward(x);
 
   ModelOutput out;
-  out.pii_logits = pii_head_->forward(x);
-  if (coref_head_) out.coref_logits = coref_head_->forward(x);
+  out.pii_logits = linear(pii_head_, x);
+  if (coref_head_) out.coref_logits = linear(coref_head_, x);
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "piikit/dropout.h"
 #include "piikit/error.h"
 #include "piikit/file_util.h"
+#include "piikit/torch_runtime.h"
 
 namespace piikit {
 namespace {
@@ -134,6 +135,48 @@ TEST(ModelTest, MatchesLibtorchMultiheadAttentionReference) {
   torch::Tensor m = mask.unsqueeze(-1).expand_as(got);
   double maxdiff = (got - want).abs().masked_select(m).max().item<double>();
   EXPECT_LT(maxdiff, 1e-5);
+}
+
+// Restores the GEMM backend a test changed.
+struct BackendGuard {
+  GemmBackend saved = gemm_backend();
+  ~BackendGuard() { set_gemm_backend(saved); }
+};
+
+TEST(ModelTest, OneDnnAndBlasGemmsGiveTheSameOutputsAndGradients) {
+  if (!onednn_available()) GTEST_SKIP() << "this libtorch has no oneDNN: nothing to compare";
+  BackendGuard guard;
+  torch::manual_seed(3);
+  ModelConfig c = small_config();
+  c.coref_clusters = 3;
+  c.char_cnn = true;
+  TokenClassifier model(c);
+  // 12 x 12 = 144 rows: above the size where the oneDNN path is taken.
+  torch::Tensor ids = torch::randint(4, 50, {12, 12}, torch::kLong);
+  torch::Tensor mask = torch::ones({12, 12}, torch::kBool);
+  mask.index_put_({torch::indexing::Slice(0, 4), torch::indexing::Slice(8, 12)}, false);
+  torch::Tensor chars = torch::randint(0, 97, {12, 12, kCharsPerToken}, torch::kLong);
+  auto run = [&](GemmBackend backend) {
+    set_gemm_backend(backend);
+    model->zero_grad();
+    ModelOutput out = model->forward(ids, mask, chars);
+    (out.pii_logits.square().mean() + out.coref_logits.mean()).backward();
+    std::vector<torch::Tensor> grads;
+    for (const auto& p : model->parameters()) grads.push_back(p.grad().clone());
+    return std::make_pair(out.pii_logits.detach().clone(), grads);
+  };
+  model->eval();  // no dropout: both runs compute the same function
+  const auto [blas_logits, blas_grads] = run(GemmBackend::kBlas);
+  const auto [dnn_logits, dnn_grads] = run(GemmBackend::kOneDnn);
+  EXPECT_EQ(gemm_backend(), GemmBackend::kOneDnn);
+  const torch::Tensor valid = mask.unsqueeze(-1);
+  EXPECT_LT((blas_logits - dnn_logits).abs().masked_select(valid).max().item<float>(), 1e-4);
+  ASSERT_EQ(blas_grads.size(), dnn_grads.size());
+  for (std::size_t i = 0; i < blas_grads.size(); ++i) {
+    const float scale = std::max(1e-3f, blas_grads[i].abs().max().item<float>());
+    EXPECT_LT((blas_grads[i] - dnn_grads[i]).abs().max().item<float>() / scale, 1e-3)
+        << "parameter " << i;
+  }
 }
 
 TEST(ModelTest, CharCnnChangesOutputsAndNeedsCharIds) {
