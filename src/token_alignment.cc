@@ -162,7 +162,19 @@ std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<in
   const CodePointRange cps = decode_range(encoding, text);
   std::vector<Entity> out;
   bool open = false;
+  bool blank_after_entity = false;  // the open entity is followed by blank tokens tagged O
   Entity current;
+  // A token made of horizontal white space only (no line break).
+  auto is_blank = [&](int64_t ts, int64_t te) {
+    for (int64_t c = ts; c < te; ++c) {
+      const char32_t ch = cps.at(c);
+      if (!detail::is_separator(ch) || ch == U'\n' || ch == U'\r' || ch == 0x0B || ch == 0x0C ||
+          ch == 0x85 || ch == 0x2028 || ch == 0x2029) {
+        return false;
+      }
+    }
+    return true;
+  };
   auto trim_end = [&] {
     while (current.end > current.start && detail::is_separator(cps.at(current.end - 1))) {
       --current.end;
@@ -205,15 +217,26 @@ std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<in
                                   " has empty offsets [" + std::to_string(ts) + "," +
                                   std::to_string(te) + ")");
     }
+    if (label == kOutsideLabel && open && is_blank(ts, te)) {
+      blank_after_entity = true;  // decided by the next token
+      continue;
+    }
     if (label == kIgnoreLabel || label == kOutsideLabel) {
       close();
+      blank_after_entity = false;
       continue;
     }
     const int type = label_type(label);
-    if (open && is_inside_label(label) && current.type == type) {
+    // An entity continues with I-X and, across a bare space token tagged O ("5500", " ", "0000"
+    // with sentencepiece), with any label of its type: on one line an entity does not end and
+    // restart as the same type (the same-line rule of the constrained Viterbi, viterbi.h, which
+    // sees adjacent tokens only).
+    if (open && current.type == type && (is_inside_label(label) || blank_after_entity)) {
       current.end = std::max(current.end, te);
+      blank_after_entity = false;
       continue;
     }
+    blank_after_entity = false;
     close();  // B-X, or an I-X that cannot continue: both start a new entity
     current = Entity{ts, te, type};
     open = true;

@@ -857,6 +857,26 @@ TEST(DecodeLabelsTest, RepairsInvalidBio) {
       (std::vector<Entity>{{0, 2, a}, {3, 5, a}, {9, 11, a}}));
 }
 
+TEST(DecodeLabelsTest, ABareSpaceTokenTaggedODoesNotSplitAnEntityOfOneType) {
+  // sentencepiece: "5500" " " "0000" " " "0000": the model tags the bare spaces O and restarts.
+  const std::string text = "5500 0000 0000\n0000 1 x";
+  const Encoding enc = make_encoding({{0, 4}, {4, 5}, {5, 9}, {9, 10}, {10, 14}, {14, 15}, {15, 19},
+                                      {19, 20}, {20, 21}, {21, 22}, {22, 23}});
+  const int card = type_of("CREDITCARDNUMBER"), zip = type_of("ZIP");
+  const std::vector<int32_t> labels = {begin_label(card), 0, begin_label(card), 0,
+                                       inside_label(card), 0 /* line break */, begin_label(card),
+                                       0, begin_label(zip), 0, 0};
+  // One card number up to the line break; after it a new entity; a bare space before another
+  // type closes the entity as before.
+  EXPECT_EQ(decode_labels(enc, labels, text),
+            (std::vector<Entity>{{0, 14, card}, {15, 19, card}, {20, 21, zip}}));
+  // A word tagged O between two entities of one type still separates them.
+  const std::string words = "Anna and Bob";
+  EXPECT_EQ(decode_labels(make_encoding({{0, 4}, {4, 5}, {5, 8}, {8, 9}, {9, 12}}),
+                          {begin_label(card), 0, 0, 0, begin_label(card)}, words),
+            (std::vector<Entity>{{0, 4, card}, {9, 12, card}}));
+}
+
 TEST(DecodeLabelsTest, TrimsWhitespaceAndSkipsSpecials) {
   const std::string text = "x  Main Street\n";
   // [CLS] "x" " "(bare mark, 2) "Main" " "(7) "Street" "\n"-mark [SEP]
