@@ -137,4 +137,13 @@ Batch collate(const std::vector<EncodedExample>& examples, const std::vector<std
   return batch;
 }
 
+torch::Tensor drop_tokens(const torch::Tensor& ids, double p) {
+  if (p < 0 || p >= 1) throw std::invalid_argument("drop_tokens: p must be in [0, 1)");
+  if (p == 0) return ids;
+  const torch::Tensor hit =
+      torch::rand(ids.sizes(), torch::TensorOptions().device(ids.device())).lt(p).logical_and_(
+          ids.ge(kNumSpecialIds));
+  return ids.masked_fill(hit, kUnkId);
+}
+
 }  // namespace piikit

@@ -232,6 +232,8 @@ const std::vector<Field>& fields() {
                              {"mean", "weighted_mean", "sum"}));
     f.push_back(double_field("training", "focal_gamma", PIIKIT_REF(training.focal_gamma),
                              in_range(0, 100, false, false)));
+    f.push_back(double_field("training", "token_dropout", PIIKIT_REF(training.token_dropout),
+                             in_range(0, 1, false, true)));
     f.push_back(double_field("training", "pii_loss_weight", PIIKIT_REF(training.pii_loss_weight),
                              in_range(0, kInf, false, true)));
     f.push_back(double_field("training", "coref_loss_weight",

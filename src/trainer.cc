@@ -455,7 +455,8 @@ TrainResult train(const TrainOptions& options) {
       const auto step_start = Clock::now();
       // Dropout masks depend only on (seed, step): resumed runs repeat them exactly.
       torch::manual_seed(tc.seed * 1000003ull + static_cast<uint64_t>(state.step));
-      const Batch batch = collate(train_ex, batches[static_cast<std::size_t>(state.batch_in_epoch)], device);
+      Batch batch = collate(train_ex, batches[static_cast<std::size_t>(state.batch_in_epoch)], device);
+      if (tc.token_dropout > 0) batch.ids = drop_tokens(batch.ids, tc.token_dropout);
       const double lr = learning_rate_at(state.step, state.total_steps, tc.warmup_steps, tc.learning_rate, schedule);
       for (auto& group : optimizer.param_groups()) {
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);

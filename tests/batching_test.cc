@@ -24,6 +24,28 @@ EncodedExample make_example(std::size_t n, bool with_coref = false) {
   return ex;
 }
 
+TEST(BatchingTest, TokenDropoutHidesOrdinaryTokensOnlyAtTheGivenRateAndIsSeeded) {
+  // 200 rows: [CLS] 40 ordinary ids [SEP] then padding.
+  torch::Tensor ids = torch::zeros({200, 50}, torch::kLong);
+  ids.index_put_({torch::indexing::Slice(), 0}, kClsId);
+  ids.index_put_({torch::indexing::Slice(), torch::indexing::Slice(1, 41)},
+                 torch::randint(kNumSpecialIds, 8000, {200, 40}, torch::kLong));
+  ids.index_put_({torch::indexing::Slice(), 41}, kSepId);
+  torch::manual_seed(5);
+  const torch::Tensor a = drop_tokens(ids, 0.15);
+  torch::manual_seed(5);
+  EXPECT_TRUE(torch::equal(a, drop_tokens(ids, 0.15))) << "same seed, same draws";
+  const torch::Tensor changed = a.ne(ids);
+  // Only ordinary tokens change, and they become [UNK].
+  EXPECT_TRUE(a.masked_select(changed).eq(kUnkId).all().item<bool>());
+  EXPECT_FALSE(changed.index({torch::indexing::Slice(), 0}).any().item<bool>());
+  EXPECT_FALSE(changed.index({torch::indexing::Slice(), torch::indexing::Slice(41, 50)}).any().item<bool>());
+  const double rate = changed.sum().item<double>() / (200.0 * 40.0);
+  EXPECT_NEAR(rate, 0.15, 0.015);
+  EXPECT_TRUE(torch::equal(drop_tokens(ids, 0.0), ids));
+  EXPECT_THROW(drop_tokens(ids, 1.0), std::invalid_argument);
+}
+
 TEST(BatchingTest, CollatePadsWithZeroAndIgnoreLabel) {
   std::vector<EncodedExample> examples = {make_example(5), make_example(3), make_example(7)};
   Batch b = collate(examples, {1, 0}, torch::kCPU);

@@ -59,4 +59,10 @@ struct Batch {
 Batch collate(const std::vector<EncodedExample>& examples, const std::vector<std::size_t>& indices,
               torch::Device device);
 
+// Token dropout (training.token_dropout): a copy of `ids` in which each ordinary token (id >=
+// kNumSpecialIds; never padding, [CLS] or [SEP]) is replaced by kUnkId with probability `p`,
+// drawn from torch's generator (the trainer seeds it per step, so resumed runs repeat the draws).
+// Labels are left as they are: the model must tag a hidden value from its context.
+torch::Tensor drop_tokens(const torch::Tensor& ids, double p);
+
 }  // namespace piikit

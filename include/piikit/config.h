@@ -36,6 +36,7 @@ struct TrainingConfig {
   double max_weight = 0.0;              // cap after normalization (0 = none)
   std::string loss_reduction = "mean";  // mean | weighted_mean | sum
   double focal_gamma = 0.0;             // 0 = off
+  double token_dropout = 0.0;           // share of input tokens replaced by [UNK] in training
   double pii_loss_weight = 1.0;
   double coref_loss_weight = 0.5;
   std::string early_stopping_metric = "entity_macro_f1";
