@@ -1,6 +1,10 @@
 // Training throughput of piikit's train step, and the machine's matrix-multiply ceiling.
 //
-//   BM_MatmulCeiling        torch::mm 2048 x 2048 x 2048 fp32: GFLOP/s (the ceiling)
+//   BM_MatmulCeiling        torch::mm 2048 x 2048 x 2048 fp32 (the BLAS library): GFLOP/s; run it
+//                           with PIIKIT_GEMM=blas so that OpenBLAS gets all the threads
+//   BM_MatmulCeilingOneDnn  the same product through oneDNN's fp32 GEMM (at::mkldnn_linear), the
+//                           kernel piikit's Linear layers use by default; the machine's ceiling is
+//                           the larger of the two
 //   BM_TrainStep/<preset>   forward + weighted masked CE + backward + grad-norm clip + AdamW step
 //                           (FusedAdamW) on one batch (default 32 x 64 tokens, no padding):
 //                           tokens/s and model GFLOP/s (matmul FLOPs: 3x the forward GEMMs and
@@ -76,6 +80,23 @@ void BM_MatmulCeiling(benchmark::State& state) {
   for (auto _ : state) {
     torch::mm_out(c, a, b);
     benchmark::DoNotOptimize(c.data_ptr<float>());
+  }
+  state.counters["GFLOPs"] =
+      benchmark::Counter(2.0 * n * n * n / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_MatmulCeilingOneDnn(benchmark::State& state) {
+  if (!piikit::onednn_available()) {
+    state.SkipWithError("this libtorch has no oneDNN");
+    return;
+  }
+  const int64_t n = 2048;
+  torch::manual_seed(0);
+  torch::Tensor a = torch::randn({n, n}).to_mkldnn(), w = torch::randn({n, n});
+  torch::Tensor c = torch::mkldnn_linear(a, w);  // warm-up (and oneDNN's kernel selection)
+  for (auto _ : state) {
+    c = torch::mkldnn_linear(a, w);
+    benchmark::DoNotOptimize(c);
   }
   state.counters["GFLOPs"] =
       benchmark::Counter(2.0 * n * n * n / 1e9, benchmark::Counter::kIsIterationInvariantRate);
@@ -178,6 +199,10 @@ int main(int argc, char** argv) {
   std::cerr << "threads: " << in_effect << " (" << piikit::describe_threads() << ")\n";
 
   benchmark::RegisterBenchmark("BM_MatmulCeiling", BM_MatmulCeiling)
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime()
+      ->MinTime(2.0);
+  benchmark::RegisterBenchmark("BM_MatmulCeilingOneDnn", BM_MatmulCeilingOneDnn)
       ->Unit(benchmark::kMillisecond)
       ->UseRealTime()
       ->MinTime(2.0);

@@ -36,7 +36,7 @@ struct TrainingConfig {
   double max_weight = 0.0;              // cap after normalization (0 = none)
   std::string loss_reduction = "mean";  // mean | weighted_mean | sum
   double focal_gamma = 0.0;             // 0 = off
-  double token_dropout = 0.0;           // share of input tokens replaced by [UNK] in training
+  double token_dropout = 0.1;           // share of input tokens replaced by [UNK] in training
   double pii_loss_weight = 1.0;
   double coref_loss_weight = 0.5;
   std::string early_stopping_metric = "entity_macro_f1";
@@ -53,7 +53,7 @@ struct PathsConfig {
 
 struct DataConfig {
   std::vector<std::string> train_files;  // empty = generate data with piikit's generator
-  int generate_train_samples = 40000;    // used when train_files is empty
+  int generate_train_samples = 80000;    // used when train_files is empty
   uint64_t generate_seed = 1;
   std::string generator_config;  // optional TOML for the generator
   int tokenizer_vocab_size = 8000;
