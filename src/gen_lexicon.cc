@@ -81,9 +81,9 @@ const std::set<std::string>& train_template_words() {
     std::set<std::string> out;
     for (const auto& [group, text] : template_table(Split::kTrain)) {
       std::string w;
-      for (char c : std::string(text) + " ") {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-          w.push_back(static_cast<char>(c | 0x20));
+      for (char c : to_lower_ascii(text) + " ") {
+        if (c >= 'a' && c <= 'z') {
+          w.push_back(c);
         } else {
           if (!w.empty()) out.insert(w);
           w.clear();
@@ -101,10 +101,8 @@ Lexicon::Lexicon(std::string_view name, Split split, bool shared) {
   const bool english = name.rfind("english_", 0) == 0;
   for (const LexEntry& e : parse_lexicon(name)) {
     if (!shared && is_eval_entry(e.value) != (split == Split::kEval)) continue;
-    if (english && split == Split::kEval) {
-      std::string lower(e.value);
-      for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c | 0x20) : c;
-      if (train_template_words().count(lower)) continue;
+    if (english && split == Split::kEval && train_template_words().count(to_lower_ascii(e.value))) {
+      continue;
     }
     entries_.push_back(e);
   }

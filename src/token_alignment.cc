@@ -16,6 +16,12 @@
 namespace piikit {
 namespace {
 
+// A code point that ends a line (the line-break set of token_junctions and decode_labels).
+bool is_line_break(char32_t ch) {
+  return ch == U'\n' || ch == U'\r' || ch == 0x0B || ch == 0x0C || ch == 0x85 || ch == 0x2028 ||
+         ch == 0x2029;
+}
+
 const int kPasswordType = *type_from_name("PASSWORD");
 const int kTokenType = *type_from_name("SECURITYTOKEN");
 const int kCompanyType = *type_from_name("COMPANYNAME");
@@ -139,9 +145,7 @@ std::vector<uint8_t> token_junctions(const Encoding& encoding, std::string_view 
     }
     bool line_break = false;  // in the gap, or a token that is one (the "<0x0A>" token)
     for (int64_t c = std::max<int64_t>(prev_start, prev_end - 1); c <= start; ++c) {
-      const char32_t ch = cps.at(c);
-      line_break = line_break || ch == U'\n' || ch == U'\r' || ch == 0x0B || ch == 0x0C || ch == 0x85 ||
-                   ch == 0x2028 || ch == 0x2029;
+      line_break = line_break || is_line_break(cps.at(c));
     }
     if (line_break) continue;
     const char32_t left = cps.at(start - 1), right = cps.at(start);
@@ -168,10 +172,7 @@ std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<in
   auto is_blank = [&](int64_t ts, int64_t te) {
     for (int64_t c = ts; c < te; ++c) {
       const char32_t ch = cps.at(c);
-      if (!detail::is_separator(ch) || ch == U'\n' || ch == U'\r' || ch == 0x0B || ch == 0x0C ||
-          ch == 0x85 || ch == 0x2028 || ch == 0x2029) {
-        return false;
-      }
+      if (!detail::is_separator(ch) || is_line_break(ch)) return false;
     }
     return true;
   };

@@ -29,6 +29,14 @@ ModelConfig small_config() {
   return c;
 }
 
+// small_config() with every optional part: a coreference head and the char-CNN.
+ModelConfig full_config() {
+  ModelConfig c = small_config();
+  c.coref_clusters = 3;
+  c.char_cnn = true;
+  return c;
+}
+
 struct TempDir {
   fs::path path;
   TempDir() {
@@ -147,10 +155,7 @@ TEST(ModelTest, OneDnnAndBlasGemmsGiveTheSameOutputsAndGradients) {
   if (!onednn_available()) GTEST_SKIP() << "this libtorch has no oneDNN: nothing to compare";
   BackendGuard guard;
   torch::manual_seed(3);
-  ModelConfig c = small_config();
-  c.coref_clusters = 3;
-  c.char_cnn = true;
-  TokenClassifier model(c);
+  TokenClassifier model(full_config());
   // 12 x 12 = 144 rows: above the size where the oneDNN path is taken.
   torch::Tensor ids = torch::randint(4, 50, {12, 12}, torch::kLong);
   torch::Tensor mask = torch::ones({12, 12}, torch::kBool);
@@ -259,10 +264,7 @@ TEST(DropoutTest, KeepsExpectedShareScalesAndIsSeeded) {
 TEST(ModelDirTest, SaveLoadRoundTripGivesSameOutputs) {
   TempDir dir;
   torch::manual_seed(6);
-  ModelConfig c = small_config();
-  c.coref_clusters = 3;
-  c.char_cnn = true;
-  TokenClassifier model(c);
+  TokenClassifier model(full_config());
   model->eval();
   save_model(model, dir.path.string());
   EXPECT_TRUE(fs::exists(dir.path / "model.pt"));
