@@ -41,14 +41,18 @@ const OpenBlas& openblas() {
 
 bool onednn_available() { return at::hasMKLDNN(); }
 
-namespace {
-GemmBackend initial_backend() {
-  const char* env = std::getenv("PIIKIT_GEMM");
-  if (env != nullptr && std::strcmp(env, "blas") == 0) return GemmBackend::kBlas;
-  return onednn_available() ? GemmBackend::kOneDnn : GemmBackend::kBlas;
+GemmBackend parse_gemm_backend(const char* value) {
+  if (value == nullptr || *value == '\0' || std::strcmp(value, "onednn") == 0) {
+    return onednn_available() ? GemmBackend::kOneDnn : GemmBackend::kBlas;
+  }
+  if (std::strcmp(value, "blas") == 0) return GemmBackend::kBlas;
+  throw std::invalid_argument(std::string("PIIKIT_GEMM: expected blas or onednn, got \"") + value +
+                              "\"");
 }
+
+namespace {
 std::atomic<GemmBackend>& backend_state() {
-  static std::atomic<GemmBackend> state{initial_backend()};
+  static std::atomic<GemmBackend> state{parse_gemm_backend(std::getenv("PIIKIT_GEMM"))};
   return state;
 }
 }  // namespace

@@ -183,6 +183,8 @@ TEST(ConfigTest, ErrorsNameFileLineKeyAndValue) {
       {"[training]\neval_size_ratio = 1.0\n",
        "c.toml:2: training.eval_size_ratio: must be in (0, 1), got 1.0"},
       {"[training]\no_weight = 1.5\n", "c.toml:2: training.o_weight: must be in (0, 1], got 1.5"},
+      {"[training]\ntoken_dropout = 1.0\n",
+       "c.toml:2: training.token_dropout: must be in [0, 1), got 1.0"},
       {"[training]\nclass_weight_scheme = \"log\"\n",
        "c.toml:2: training.class_weight_scheme: expected one of none | inverse | inverse_sqrt | "
        "effective, got \"log\""},

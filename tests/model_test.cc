@@ -151,6 +151,16 @@ struct BackendGuard {
   ~BackendGuard() { set_gemm_backend(saved); }
 };
 
+TEST(ModelTest, GemmBackendVariableIsParsedAndBadValuesAreErrors) {
+  const GemmBackend fallback = onednn_available() ? GemmBackend::kOneDnn : GemmBackend::kBlas;
+  EXPECT_EQ(parse_gemm_backend(nullptr), fallback);
+  EXPECT_EQ(parse_gemm_backend(""), fallback);
+  EXPECT_EQ(parse_gemm_backend("onednn"), fallback);
+  EXPECT_EQ(parse_gemm_backend("blas"), GemmBackend::kBlas);
+  EXPECT_EQ(error_of([] { parse_gemm_backend("mkl"); }),
+            "PIIKIT_GEMM: expected blas or onednn, got \"mkl\"");
+}
+
 TEST(ModelTest, OneDnnAndBlasGemmsGiveTheSameOutputsAndGradients) {
   if (!onednn_available()) GTEST_SKIP() << "this libtorch has no oneDNN: nothing to compare";
   BackendGuard guard;

@@ -27,6 +27,10 @@ int configure_threads(int threads);
 // set_gemm_backend(), selects kBlas. Same fp32 math, summed in another order (differences ~1e-5).
 enum class GemmBackend { kBlas, kOneDnn };
 GemmBackend gemm_backend();
+// The backend named by PIIKIT_GEMM's value: null or empty = the default (oneDNN where available),
+// "onednn" (BLAS without oneDNN) or "blas"; anything else throws std::invalid_argument naming the
+// variable and the value. gemm_backend() reads the variable on first use.
+GemmBackend parse_gemm_backend(const char* value);
 void set_gemm_backend(GemmBackend backend);  // kOneDnn falls back to kBlas without oneDNN
 bool onednn_available();
 const char* gemm_backend_name(GemmBackend backend);
