@@ -176,6 +176,20 @@ std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<in
     }
     return true;
   };
+  // A token that is one closing bracket, tagged O right after an open entity whose text holds
+  // more of the matching opening bracket than closing ones ("United States (US" + ")").
+  auto closes_bracket = [&](int64_t ts, int64_t te) {
+    if (te != ts + 1 || current.end != ts) return false;
+    const char32_t ch = cps.at(ts);
+    const char32_t opener = ch == U')' ? U'(' : ch == U']' ? U'[' : ch == U'}' ? U'{' : 0;
+    if (opener == 0) return false;
+    int depth = 0;
+    for (int64_t c = current.start; c < current.end; ++c) {
+      if (cps.at(c) == opener) ++depth;
+      if (cps.at(c) == ch) --depth;
+    }
+    return depth > 0;
+  };
   auto trim_end = [&] {
     while (current.end > current.start && detail::is_separator(cps.at(current.end - 1))) {
       --current.end;
@@ -220,6 +234,12 @@ std::vector<Entity> decode_labels(const Encoding& encoding, const std::vector<in
     }
     if (label == kOutsideLabel && open && is_blank(ts, te)) {
       blank_after_entity = true;  // decided by the next token
+      continue;
+    }
+    if (label == kOutsideLabel && open && closes_bracket(ts, te)) {
+      current.end = te;  // "United States (US" + ")": the bracket the entity opened
+      close();
+      blank_after_entity = false;
       continue;
     }
     if (label == kIgnoreLabel || label == kOutsideLabel) {

@@ -877,6 +877,27 @@ TEST(DecodeLabelsTest, ABareSpaceTokenTaggedODoesNotSplitAnEntityOfOneType) {
             (std::vector<Entity>{{0, 4, card}, {9, 12, card}}));
 }
 
+TEST(DecodeLabelsTest, AClosingBracketTaggedOJoinsTheEntityThatOpenedIt) {
+  // "United States (US)": the model tags "(" and "US" but not ")".
+  const std::string text = "in United States (US). (x)";
+  const int country = type_of("COUNTRY");
+  const Encoding enc = make_encoding({{0, 2}, {2, 3}, {3, 9}, {9, 10}, {10, 16}, {16, 17}, {17, 18},
+                                      {18, 20}, {20, 21}, {21, 22}, {22, 23}, {23, 24}, {24, 25},
+                                      {25, 26}});
+  std::vector<int32_t> labels = {0, 0, begin_label(country), inside_label(country),
+                                 inside_label(country), inside_label(country), inside_label(country),
+                                 inside_label(country), 0, 0, 0, 0, begin_label(country), 0};
+  EXPECT_EQ(decode_labels(enc, labels, text), (std::vector<Entity>{{3, 21, country}, {24, 25, country}}));
+  // No opening bracket in the entity ("x" of "(x)"): the ")" stays outside, as above. Nor does a
+  // bracket separated from the entity by a space join it.
+  const std::string spaced = "United States (US )";
+  EXPECT_EQ(decode_labels(make_encoding({{0, 6}, {6, 7}, {7, 13}, {13, 14}, {14, 15}, {15, 17}, {17, 18}, {18, 19}}),
+                          {begin_label(country), inside_label(country), inside_label(country),
+                           inside_label(country), inside_label(country), inside_label(country), 0, 0},
+                          spaced),
+            (std::vector<Entity>{{0, 17, country}}));
+}
+
 TEST(DecodeLabelsTest, TrimsWhitespaceAndSkipsSpecials) {
   const std::string text = "x  Main Street\n";
   // [CLS] "x" " "(bare mark, 2) "Main" " "(7) "Street" "\n"-mark [SEP]
