@@ -24,7 +24,7 @@ add_custom_command(
 list(APPEND PIIKIT_DATA_SOURCES
   src/generator.cc src/gen_compose.cc src/gen_render.cc src/gen_template.cc src/gen_templates.cc
   src/gen_templates_train.cc src/gen_templates_eval.cc src/gen_values.cc src/gen_ids.cc
-  src/gen_lexicon.cc src/gen_prose.cc ${PIIKIT_LEXICON_SOURCE})
+  src/gen_lexicon.cc src/gen_names.cc src/gen_prose.cc ${PIIKIT_LEXICON_SOURCE})
 list(APPEND PIIKIT_CLI_SOURCES tools/cmd_generate.cc)
 piikit_add_test(NAME generator_test SOURCES tests/generator_test.cc)
 piikit_add_benchmark(NAME generator_bench SOURCES bench/generator_bench.cc)

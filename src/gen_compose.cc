@@ -184,39 +184,67 @@ std::string_view phrase(Renderer& r, const TemplateSet& ts, const std::string& g
   return r.rng().pick(ts.group(group)).source;
 }
 
+// Train split only: the chance that a field name is one the model cannot know. Forms written by
+// others (and the eval split) use field names training never shows ("Hausnummer", "second name");
+// where the name is an English word or a code, the model has to read the value's shape and its
+// place in the record, which is what carries over to unseen names.
+constexpr double kUnknownKeyChance = 0.2;
+
+std::string unknown_key(Renderer& r) {
+  Rng& rng = r.rng();
+  const Lexicons& lex = r.lex();
+  const double u = rng.uniform();
+  if (u < 0.45) return std::string(lex.english_words.pick(rng));
+  if (u < 0.7) return std::string(lex.english_adjectives.pick(rng)) + " " + std::string(lex.english_nouns.pick(rng));
+  if (u < 0.85) {  // a code of consonants ("qx", "fldr", "nr7"): not an English word
+    std::string code = rng.chars("bcdfghjklmnpqrstvwxz", static_cast<std::size_t>(rng.range(2, 4)));
+    return rng.chance(0.3) ? code + std::to_string(rng.range(1, 9)) : code;
+  }
+  return std::string(lex.english_nouns.pick(rng)) + " " + std::to_string(rng.range(1, 20));  // "column 7"
+}
+
+// A field name of `group`, or in the train split sometimes an unknown one.
+std::string key_phrase(Renderer& r, const TemplateSet& ts, const std::string& group) {
+  const std::string_view known = phrase(r, ts, group);
+  if (ts.split() != Split::kTrain || !r.rng().chance(kUnknownKeyChance)) return std::string(known);
+  return unknown_key(r);
+}
+
 std::vector<Field> make_fields(Renderer& r, const TemplateSet& ts, uint32_t todo, bool nested_ok) {
   Rng& rng = r.rng();
   std::vector<Field> fields;
   for (int unit : body_units(r, todo)) {
     if (unit == kUnitPerson) {
       if (r.has(kFirstName) && r.has(kSurname) && rng.chance(0.5)) {
-        fields.push_back({std::string(phrase(r, ts, "key.PERSON")), FieldKind::kPersonFull, -1});
+        fields.push_back({key_phrase(r, ts, "key.PERSON"), FieldKind::kPersonFull, -1});
       } else {
         for (int t : {kFirstName, kSurname}) {
-          if (todo & bit(t)) fields.push_back({std::string(phrase(r, ts, unit_group("key.", t))), FieldKind::kPersonPart, t});
+          if (todo & bit(t)) fields.push_back({key_phrase(r, ts, unit_group("key.", t)), FieldKind::kPersonPart, t});
         }
       }
     } else if (unit == kUnitAddress) {
       const double u = rng.uniform();
       if (u < 0.3) {
-        fields.push_back({std::string(phrase(r, ts, "key.ADDRESS")), FieldKind::kAddressInline, -1});
+        fields.push_back({key_phrase(r, ts, "key.ADDRESS"), FieldKind::kAddressInline, -1});
       } else if (u < 0.55 && nested_ok) {
-        fields.push_back({std::string(phrase(r, ts, "key.ADDRESS")), FieldKind::kAddressNested, -1});
+        fields.push_back({key_phrase(r, ts, "key.ADDRESS"), FieldKind::kAddressNested, -1});
       } else {
         for (const char* name : {"STREET", "BUILDINGNUM", "ZIP", "CITY", "STATE", "COUNTRY"}) {
           const int t = *type_from_name(name);
-          if (todo & bit(t)) fields.push_back({std::string(phrase(r, ts, unit_group("key.", t))), FieldKind::kType, t});
+          if (todo & bit(t)) fields.push_back({key_phrase(r, ts, unit_group("key.", t)), FieldKind::kType, t});
         }
       }
     } else {
-      fields.push_back({std::string(phrase(r, ts, unit_group("key.", unit))), FieldKind::kType, unit});
+      fields.push_back({key_phrase(r, ts, unit_group("key.", unit)), FieldKind::kType, unit});
     }
   }
   const int negatives = static_cast<int>(fields.empty() ? 2 + rng.below(5) : rng.below(4));
   for (int i = 0; i < negatives; ++i) {
     const std::string_view spec = phrase(r, ts, "negkey");
     const std::size_t eq = spec.find('=');
-    Field f{std::string(spec.substr(0, eq)), FieldKind::kNegative, filler_kind(spec.substr(eq + 1))};
+    std::string key(spec.substr(0, eq));
+    if (ts.split() == Split::kTrain && rng.chance(kUnknownKeyChance)) key = unknown_key(r);
+    Field f{std::move(key), FieldKind::kNegative, filler_kind(spec.substr(eq + 1))};
     fields.insert(fields.begin() + static_cast<std::ptrdiff_t>(rng.below(fields.size() + 1)), std::move(f));
   }
   return fields;
@@ -351,7 +379,7 @@ void render_fields(Renderer& r, const TemplateSet& ts, uint32_t todo, Body body)
             if (!first) r.text(pretty ? ",\n" : ", ");
             first = false;
             r.text(in2);
-            r.text("\"" + style_key(phrase(r, ts, unit_group("key.", t)), style) + "\": \"");
+            r.text("\"" + style_key(key_phrase(r, ts, unit_group("key.", t)), style) + "\": \"");
             r.entity(t, r.value(t));
             r.text("\"");
           }
@@ -384,7 +412,7 @@ void render_fields(Renderer& r, const TemplateSet& ts, uint32_t todo, Body body)
             if (!r.has(t)) continue;
             r.text("\n");
             r.text(in1);
-            r.text("  " + style_key(phrase(r, ts, unit_group("key.", t)), style) + ": ");
+            r.text("  " + style_key(key_phrase(r, ts, unit_group("key.", t)), style) + ": ");
             const bool quote = !plain_ok(r.value(t), "#:\"'");
             if (quote) r.text("\"");
             r.entity(t, r.value(t));

@@ -158,6 +158,17 @@ const Lexicons& Lexicons::get(Split split) {
       }
     }
     if (l.address_countries.empty()) throw DataError("data/lexicon/countries.txt", 0, "no complete address country");
+    if (s == Split::kTrain) {
+      auto synth = [](const Lexicon& lexicon, std::string_view file) {
+        std::vector<std::string_view> values, avoid;
+        for (const LexEntry& e : lexicon.entries()) values.push_back(e.value);
+        for (const LexEntry& e : parse_lexicon(file)) avoid.push_back(e.value);
+        return ValueSynth(values, avoid);
+      };
+      l.synth_first_names = synth(l.first_names, "first_names.txt");
+      l.synth_surnames = synth(l.surnames, "surnames.txt");
+      l.synth_cities = synth(l.cities, "cities.txt");
+    }
     return l;
   };
   static const Lexicons kTrain = load(Split::kTrain);

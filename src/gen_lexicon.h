@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gen_names.h"
 #include "gen_random.h"
 #include "piikit/generator.h"
 
@@ -66,6 +67,9 @@ struct Lexicons {
   // Address countries (kAddressCountries order) with a country name, city, street and region in
   // this split: addresses stay coherent ("München, Bayern, Deutschland").
   std::vector<std::string_view> address_countries;
+  // Train split only (empty in eval): made-up first names, surnames and cities in the style of
+  // this split's entries (src/gen_names.h).
+  ValueSynth synth_first_names, synth_surnames, synth_cities;
   static const Lexicons& get(Split split);
 };
 

@@ -8,6 +8,11 @@
 namespace piikit::gen {
 namespace {
 
+// Train split: the chance that a person's first name or surname, or a city, is made up
+// (src/gen_names.h) rather than drawn from the lexicon.
+constexpr double kSynthNameChance = 0.3;
+constexpr double kSynthCityChance = 0.25;
+
 constexpr std::string_view kTitles[] = {"Mr", "Ms", "Mrs", "Dr.", "Mr.", "Ms.", "Prof.", "Dr", "Mx"};
 
 // Address layouts: %N building number, %S street, %C city, %R state/region, %Z ZIP, %K country.
@@ -53,6 +58,9 @@ Renderer::Renderer(Rng& rng, const Lexicons& lex, uint32_t drawn)
   for (auto& p : persons_) {
     p.first = std::string(lex_.first_names.pick(rng_));
     p.last = std::string(lex_.surnames.pick(rng_));
+    // Train split: some names are made up (the eval split's are all unknown to the model).
+    if (!lex_.synth_first_names.empty() && rng_.chance(kSynthNameChance)) p.first = lex_.synth_first_names.make(rng_);
+    if (!lex_.synth_surnames.empty() && rng_.chance(kSynthNameChance)) p.last = lex_.synth_surnames.make(rng_);
   }
   text_.reserve(512);
 }
@@ -103,7 +111,10 @@ const std::string& Renderer::value(int type) {
   else if (name == "DATEOFBIRTH") v = make_date_of_birth(rng_);
   else if (name == "EMAIL") company(), v = make_email(rng_, persons_[0].first, persons_[0].last, domain_, lex_);
   else if (name == "PHONENUMBER") v = make_phone(rng_, country_);
-  else if (name == "CITY") v = lex_.cities.pick_for(rng_, country_);
+  else if (name == "CITY") {
+    v = !lex_.synth_cities.empty() && rng_.chance(kSynthCityChance) ? lex_.synth_cities.make(rng_)
+                                                                     : std::string(lex_.cities.pick_for(rng_, country_));
+  }
   else if (name == "URL") company(), v = make_url(rng_, persons_[0].first, persons_[0].last, username(), domain_);
   else if (name == "COMPANYNAME") v = company();
   else if (name == "STATE") v = lex_.states.pick_for(rng_, country_);
