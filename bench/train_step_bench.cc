@@ -9,8 +9,12 @@
 //                           (FusedAdamW) on one batch (default 32 x 64 tokens, no padding):
 //                           tokens/s and model GFLOP/s (matmul FLOPs: 3x the forward GEMMs and
 //                           attention products)
+//                           The step is the trainer's: data-parallel over one model replica
+//                           per thread (include/piikit/data_parallel.h)
+//   BM_TrainStep/<preset>/one_replica: the same step on one model with all threads intra-op
 //   BM_TrainStep/tiny/<variant>: ablations for docs/model.md (libtorch's dropout, attention
-//                           dropout on, libtorch's AdamW, all three)
+//                           dropout on, libtorch's AdamW, all three; the first, third and fourth
+//                           on one replica, as libtorch's dropout draws from a shared generator)
 //
 // The batch, labels and class weights follow closed formulas shared with train_step_bench.py, so
 // both programs train on the same data. bench/run_train_bench.sh runs both and compares.
@@ -27,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "piikit/data_parallel.h"
 #include "piikit/dropout.h"
 #include "piikit/label_set.h"
 #include "piikit/loss.h"
@@ -107,7 +112,10 @@ struct Variant {
   bool torch_dropout = false;    // libtorch's dropout instead of fast_dropout
   double attention_dropout = 0;  // dropout on attention probabilities
   bool torch_adamw = false;      // torch::optim::AdamW instead of FusedAdamW
+  int replicas = 0;              // data-parallel replicas: 0 = the trainer's default (one per thread)
 };
+
+int g_threads = 1;  // threads in effect (configure_threads in main)
 
 template <class Optimizer>
 Optimizer make_optimizer(const piikit::TokenClassifier& model) {
@@ -143,20 +151,33 @@ void train_step_bench(benchmark::State& state, const std::string& preset, Varian
   piikit::MaskedSparseCategoricalCrossEntropy loss_fn(
       piikit::kIgnoreLabel, class_weights(), piikit::kNumLabels, piikit::LossReduction::kMean);
   const Batch batch = make_batch(g_batch, g_seq);
+  // As the trainer: the step through a ReplicaSet, one replica per thread by default, each
+  // thread with one intra-op thread.
+  const int replicas = piikit::resolve_replicas(variant.replicas, g_threads, torch::kCPU);
+  piikit::ReplicaSet replica_set(model, replicas);
+  if (replicas > 1) piikit::configure_threads(1);
+  piikit::Batch full;
+  full.ids = batch.ids;
+  full.mask = batch.mask;
+  full.labels = batch.labels;
+  full.num_tokens = g_batch * g_seq;
+  const piikit::StepLosses losses{&loss_fn, 1.0, nullptr, 0.0};
+  uint64_t step_seed = 0;
 
   auto step = [&] {
     optimizer.zero_grad();
-    piikit::ModelOutput out = model->forward(batch.ids, batch.mask);
-    torch::Tensor loss = loss_fn(out.pii_logits, batch.labels);
-    loss.backward();
+    const double loss = replica_set.forward_backward(full, losses, ++step_seed);
     torch::nn::utils::clip_grad_norm_(model->parameters(), 1.0);
     optimizer.step();
+    replica_set.sync();
     return loss;
   };
   for (int i = 0; i < 3; ++i) step();  // warm-up: allocator, OpenBLAS buffers, Adam state
   double last_loss = 0;
-  for (auto _ : state) last_loss = step().item<double>();
+  for (auto _ : state) last_loss = step();
   piikit::set_fast_dropout_enabled(true);
+  if (replicas > 1) piikit::configure_threads(g_threads);
+  state.counters["replicas"] = replicas;
 
   const double tokens = static_cast<double>(g_batch * g_seq);
   state.counters["tokens_per_second"] =
@@ -195,6 +216,7 @@ int main(int argc, char** argv) {
     rest.push_back(argv[i]);
   }
   const int in_effect = piikit::configure_threads(static_cast<int>(threads));
+  g_threads = in_effect;
   if (torch_threads > 0) torch::set_num_threads(static_cast<int>(torch_threads));
   std::cerr << "threads: " << in_effect << " (" << piikit::describe_threads() << ")\n";
 
@@ -215,11 +237,13 @@ int main(int argc, char** argv) {
   for (const std::string& preset : piikit::model_preset_names()) {
     add("BM_TrainStep/" + preset, preset, Variant{});
   }
-  add("BM_TrainStep/tiny/torch_dropout", "tiny", Variant{.torch_dropout = true});
+  add("BM_TrainStep/tiny/one_replica", "tiny", Variant{.replicas = 1});
+  add("BM_TrainStep/small/one_replica", "small", Variant{.replicas = 1});
+  add("BM_TrainStep/tiny/torch_dropout", "tiny", Variant{.torch_dropout = true, .replicas = 1});
   add("BM_TrainStep/tiny/attention_dropout", "tiny", Variant{.attention_dropout = 0.1});
-  add("BM_TrainStep/tiny/torch_adamw", "tiny", Variant{.torch_adamw = true});
+  add("BM_TrainStep/tiny/torch_adamw", "tiny", Variant{.torch_adamw = true, .replicas = 1});
   add("BM_TrainStep/tiny/all_torch", "tiny",
-      Variant{.torch_dropout = true, .attention_dropout = 0.1, .torch_adamw = true});
+      Variant{.torch_dropout = true, .attention_dropout = 0.1, .torch_adamw = true, .replicas = 1});
 
   int rest_argc = static_cast<int>(rest.size());
   benchmark::Initialize(&rest_argc, rest.data());

@@ -248,6 +248,7 @@ const std::vector<Field>& fields() {
                              PIIKIT_REF(training.early_stopping_threshold),
                              in_range(0, kInf, false, true)));
     f.push_back(int_field("training", "threads", PIIKIT_REF(training.threads), 0, 4096));
+    f.push_back(int_field("training", "replicas", PIIKIT_REF(training.replicas), 0, 4096));
     f.push_back(string_field("training", "device", PIIKIT_REF(training.device)));
 
     // [paths]

@@ -45,7 +45,12 @@ struct Xoshiro {
   }
 };
 
+// Set on a thread inside a DropoutSeedScope: that thread's masks come from this stream.
+thread_local bool t_scoped = false;
+thread_local uint64_t t_stream = 0;
+
 uint64_t next_seed() {
+  if (t_scoped) return splitmix64(t_stream);
   auto gen = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(gen.mutex());
   return at::check_generator<at::CPUGeneratorImpl>(gen)->random64();
@@ -112,6 +117,16 @@ std::atomic<bool> g_fast_enabled{true};
 }  // namespace
 
 void set_fast_dropout_enabled(bool enabled) { g_fast_enabled = enabled; }
+
+DropoutSeedScope::DropoutSeedScope(uint64_t seed) : previous_scoped_(t_scoped), previous_stream_(t_stream) {
+  t_scoped = true;
+  t_stream = seed;
+}
+
+DropoutSeedScope::~DropoutSeedScope() {
+  t_scoped = previous_scoped_;
+  t_stream = previous_stream_;
+}
 
 torch::Tensor fast_dropout(const torch::Tensor& x, double p) {
   TORCH_CHECK(p >= 0.0 && p < 1.0, "dropout probability must be in [0, 1), got ", p);

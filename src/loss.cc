@@ -7,6 +7,9 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+#include <stdexcept>
+
 #include "piikit/error.h"
 
 namespace piikit {
@@ -42,8 +45,8 @@ void MaskedSparseCategoricalCrossEntropy::to(torch::Device device) {
   if (weights_.defined()) weights_ = weights_.to(device);
 }
 
-torch::Tensor MaskedSparseCategoricalCrossEntropy::operator()(const torch::Tensor& logits,
-                                                              const torch::Tensor& labels) const {
+torch::Tensor MaskedSparseCategoricalCrossEntropy::weighted_sum(const torch::Tensor& logits,
+                                                                const torch::Tensor& labels) const {
   // logits: (..., C) float; labels: (...) int64, values in [0, C) or pad_label.
   TORCH_CHECK(logits.dim() >= 1 && logits.size(-1) == num_classes_, "logits ", logits.sizes(),
               " must end in num_classes = ", num_classes_);
@@ -51,7 +54,6 @@ torch::Tensor MaskedSparseCategoricalCrossEntropy::operator()(const torch::Tenso
               logits.sizes(), " vs labels ", labels.sizes());
   const torch::Tensor flat_logits = logits.reshape({-1, num_classes_});     // (N, C)
   const torch::Tensor flat_labels = labels.reshape({-1}).to(torch::kLong);  // (N)
-  const torch::Tensor valid = flat_labels != pad_label_;                    // (N) bool
   const torch::Tensor weights = weights_.defined() ? weights_.to(logits.device()) : weights_;
 
   torch::Tensor log_probs = torch::log_softmax(flat_logits, /*dim=*/1);  // (N, C)
@@ -59,26 +61,11 @@ torch::Tensor MaskedSparseCategoricalCrossEntropy::operator()(const torch::Tenso
   if (focal_gamma_ == 0.0 && reduction_ != LossReduction::kNone) {
     // sum_i weight[label_i] * -log p_i over valid i, fused; nll_loss rejects labels outside
     // [0, C) other than pad_label.
-    torch::Tensor total =
-        at::nll_loss(log_probs, flat_labels, weights, at::Reduction::Sum, pad_label_);
-    switch (reduction_) {
-      case LossReduction::kSum:
-        return total;
-      case LossReduction::kMean:
-        // Divide by the number of valid tokens (at least 1: an all-padding batch gives 0).
-        return total / valid.sum().clamp_min(1).to(total.dtype());
-      case LossReduction::kWeightedMean: {
-        torch::Tensor denom = weights.defined()
-                                  ? weights.index({flat_labels.masked_select(valid)}).sum()
-                                  : valid.sum().to(total.dtype());
-        return total / denom.clamp_min(std::numeric_limits<float>::min());
-      }
-      case LossReduction::kNone:
-        break;
-    }
+    return at::nll_loss(log_probs, flat_labels, weights, at::Reduction::Sum, pad_label_);
   }
 
   // Explicit per-token path.
+  const torch::Tensor valid = flat_labels != pad_label_;                 // (N) bool
   const torch::Tensor safe_labels = flat_labels.masked_fill(~valid, 0);  // (N), pads -> class 0
   if (safe_labels.numel() > 0) {
     TORCH_CHECK(
@@ -95,17 +82,47 @@ torch::Tensor MaskedSparseCategoricalCrossEntropy::operator()(const torch::Tenso
   token_weights = token_weights.masked_fill(~valid, 0.0);
   // where(), not a product, so a non-finite loss at a padded position cannot leak in.
   torch::Tensor per_token = torch::where(valid, nll * token_weights, torch::zeros_like(nll));
+  if (reduction_ == LossReduction::kNone) return per_token.view(labels.sizes());
+  return per_token.sum();
+}
+
+torch::Tensor MaskedSparseCategoricalCrossEntropy::denominator(const torch::Tensor& labels) const {
+  const torch::Tensor flat_labels = labels.reshape({-1}).to(torch::kLong);
+  const torch::Tensor valid = flat_labels != pad_label_;
+  const auto dtype = torch::TensorOptions().dtype(torch::kFloat).device(labels.device());
   switch (reduction_) {
-    case LossReduction::kNone:
-      return per_token.view(labels.sizes());
     case LossReduction::kSum:
-      return per_token.sum();
+      return torch::ones({}, dtype);
     case LossReduction::kMean:
-      return per_token.sum() / valid.sum().clamp_min(1).to(per_token.dtype());
-    case LossReduction::kWeightedMean:
-      return per_token.sum() / token_weights.sum().clamp_min(std::numeric_limits<float>::min());
+      // The number of valid tokens, at least 1: an all-padding batch gives a loss of 0.
+      return valid.sum().clamp_min(1).to(torch::kFloat);
+    case LossReduction::kWeightedMean: {
+      const torch::Tensor w = weights_.defined()
+                                  ? weights_.to(labels.device()).index({flat_labels.masked_select(valid)}).sum()
+                                  : valid.sum().to(torch::kFloat);
+      return w.to(torch::kFloat).clamp_min(std::numeric_limits<float>::min());
+    }
+    case LossReduction::kNone:
+      break;
   }
-  return per_token.sum();  // unreachable
+  throw std::logic_error("MaskedSparseCategoricalCrossEntropy: reduction none has no denominator");
+}
+
+torch::Tensor MaskedSparseCategoricalCrossEntropy::operator()(const torch::Tensor& logits,
+                                                              const torch::Tensor& labels) const {
+  if (reduction_ == LossReduction::kNone) return weighted_sum(logits, labels);
+  const torch::Tensor total = weighted_sum(logits, labels);
+  return total / denominator(labels).to(total.dtype());
+}
+
+torch::Tensor MaskedSparseCategoricalCrossEntropy::operator()(const torch::Tensor& logits,
+                                                              const torch::Tensor& labels,
+                                                              const torch::Tensor& denominator) const {
+  if (reduction_ == LossReduction::kNone) {
+    throw std::logic_error("MaskedSparseCategoricalCrossEntropy: reduction none has no denominator");
+  }
+  const torch::Tensor total = weighted_sum(logits, labels);
+  return total / denominator.to(total.dtype());
 }
 
 }  // namespace piikit

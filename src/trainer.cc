@@ -22,6 +22,7 @@
 #include "piikit/label_counting.h"
 #include "piikit/label_set.h"
 #include "piikit/loss.h"
+#include "piikit/data_parallel.h"
 #include "piikit/lr_schedule.h"
 #include "piikit/model.h"
 #include "piikit/progress.h"
@@ -222,6 +223,7 @@ TrainResult train(const TrainOptions& options) {
   }
   const torch::Device device = resolve_device(tc.device);
   const int threads = configure_threads(tc.threads);
+  const int replicas = resolve_replicas(tc.replicas, threads, device);
   std::ostream* report = options.report;
   auto say = [&](const std::string& line) {
     if (report) *report << line << '\n' << std::flush;
@@ -314,6 +316,11 @@ TrainResult train(const TrainOptions& options) {
   MaskedSparseCategoricalCrossEntropy coref_loss(kIgnoreLabel, {}, std::max(config.model.coref_clusters, 1),
                                                  LossReduction::kMean);
   coref_loss.to(device);
+  // Data-parallel steps (include/piikit/data_parallel.h): with R replicas each thread runs one
+  // part of the batch with one intra-op thread; evaluations run with all threads.
+  ReplicaSet replica_set(model, replicas);
+  const StepLosses step_losses{&pii_loss, tc.pii_loss_weight, coref ? &coref_loss : nullptr, tc.coref_loss_weight};
+  if (replicas > 1) configure_threads(1);
 
   // The plan: epochs x batches, cut by max_steps, and (once measured) by the time budget.
   const LrSchedule schedule = parse_lr_schedule(tc.lr_schedule);
@@ -332,7 +339,8 @@ TrainResult train(const TrainOptions& options) {
       std::to_string(tokenizer.vocab_size()));
   say("model: " + describe_parameters(model) + (coref ? "; coreference head " +
       std::to_string(config.model.coref_clusters) + " classes" : "") + "; device " + device.str() +
-      ", " + std::to_string(threads) + " thread(s)");
+      ", " + std::to_string(threads) + " thread(s)" +
+      (replicas > 1 ? ", " + std::to_string(replicas) + " data-parallel replicas" : ""));
   say("class weights (" + weights.source + "):\n" + weights.to_table());
   say("plan: " + std::to_string(tc.num_epochs) + " epochs x " + std::to_string(batches_per_epoch) +
       " batches of " + std::to_string(tc.batch_size) + " = " + std::to_string(state.total_steps) +
@@ -361,7 +369,9 @@ TrainResult train(const TrainOptions& options) {
     rec.step = state.step;
     rec.train_loss = state.loss_batches > 0 ? state.loss_sum / static_cast<double>(state.loss_batches) : 0;
     rec.learning_rate = state.last_learning_rate;
+    if (replicas > 1) configure_threads(threads);
     rec.report = evaluate_model(model, val_ex, split.validation, tc.batch_size * 2, device);
+    if (replicas > 1) configure_threads(1);
     model->train();
     rec.metric = metric_value(rec.report, tc.early_stopping_metric);
     rec.elapsed_seconds = elapsed();
@@ -462,15 +472,11 @@ TrainResult train(const TrainOptions& options) {
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
       }
       optimizer.zero_grad();
-      const ModelOutput out = model->forward(batch.ids, batch.mask, batch.chars);
-      torch::Tensor loss = pii_loss(out.pii_logits, batch.labels) * tc.pii_loss_weight;
-      if (coref && batch.coref.defined()) {
-        loss = loss + coref_loss(out.coref_logits, batch.coref) * tc.coref_loss_weight;
-      }
-      loss.backward();
+      const double loss_value = replica_set.forward_backward(
+          batch, step_losses, tc.seed * 1000003ull + static_cast<uint64_t>(state.step));
       if (tc.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), tc.max_grad_norm);
       optimizer.step();
-      const double loss_value = loss.item<double>();
+      replica_set.sync();
       if (!std::isfinite(loss_value)) {
         throw std::runtime_error("training loss is " + std::to_string(loss_value) + " at step " +
                                  std::to_string(state.step + 1) +

@@ -145,6 +145,28 @@ TEST(LossTest, ShapeMismatchAndBadWeightCountAreRejected) {
                c10::Error);
 }
 
+TEST(LossTest, PartsDividedByTheWholeBatchsDenominatorAddUpToTheWholeLoss) {
+  // Data-parallel steps split a batch by rows: row 0 and row 1 of the test batch.
+  const torch::Tensor logits = test_logits(), labels = test_labels();
+  const std::vector<std::pair<LossReduction, double>> cases = {
+      {LossReduction::kSum, kWeightedSum}, {LossReduction::kMean, kWeightedMeanByCount},
+      {LossReduction::kWeightedMean, kWeightedMeanByWeight}};
+  for (const auto& [reduction, want] : cases) {
+    for (double gamma : {0.0, 2.0}) {
+      const auto loss = make(reduction, kWeights, gamma);
+      const torch::Tensor d = loss.denominator(labels);
+      const double parts = scalar(loss(logits.narrow(0, 0, 1), labels.narrow(0, 0, 1), d)) +
+                           scalar(loss(logits.narrow(0, 1, 1), labels.narrow(0, 1, 1), d));
+      EXPECT_NEAR(parts, scalar(loss(logits, labels)), kTol);
+      if (gamma == 0.0) EXPECT_NEAR(parts, want, kTol);
+    }
+  }
+  EXPECT_NEAR(scalar(make(LossReduction::kMean).denominator(labels)), 4.0, kTol);
+  EXPECT_NEAR(scalar(make(LossReduction::kWeightedMean).denominator(labels)), 2.0 + 0.5 + 1.0 + 3.0, kTol);
+  EXPECT_NEAR(scalar(make(LossReduction::kSum).denominator(labels)), 1.0, kTol);
+  EXPECT_THROW(make(LossReduction::kNone).denominator(labels), std::logic_error);
+}
+
 TEST(LossTest, ParseReduction) {
   EXPECT_EQ(parse_loss_reduction("mean"), LossReduction::kMean);
   EXPECT_EQ(parse_loss_reduction("weighted_mean"), LossReduction::kWeightedMean);

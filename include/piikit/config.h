@@ -43,6 +43,7 @@ struct TrainingConfig {
   int early_stopping_patience = 3;         // evaluations without improvement (0 = off)
   double early_stopping_threshold = 1e-3;  // minimum improvement that counts
   int threads = 0;                         // 0 = all cores
+  int replicas = 0;  // data-parallel model replicas, one per thread (0 = auto: threads on CPU, else 1)
   std::string device = "cpu";              // cpu | cuda
 };
 

@@ -11,11 +11,29 @@
 
 #include <torch/types.h>
 
+#include <cstdint>
+
 namespace piikit {
 
 // x: any shape. Returns x * mask / (1 - p) with mask ~ Bernoulli(1 - p); differentiable in x.
 // p == 0 returns x unchanged; p must be in [0, 1).
 torch::Tensor fast_dropout(const torch::Tensor& x, double p);
+
+// While alive, fast_dropout calls on the constructing thread draw their masks from a stream
+// seeded with `seed` instead of torch's default generator, which threads share: data-parallel
+// replicas (src/data_parallel.cc) each get their own, so masks do not depend on thread timing.
+// Scopes nest; destroy on the thread that constructed it.
+class DropoutSeedScope {
+ public:
+  explicit DropoutSeedScope(uint64_t seed);
+  ~DropoutSeedScope();
+  DropoutSeedScope(const DropoutSeedScope&) = delete;
+  DropoutSeedScope& operator=(const DropoutSeedScope&) = delete;
+
+ private:
+  bool previous_scoped_;
+  uint64_t previous_stream_;
+};
 
 // Process-wide switch for measurements (bench/train_step_bench.cc): false makes fast_dropout call
 // torch::dropout. Default true.

@@ -27,6 +27,14 @@ class MaskedSparseCategoricalCrossEntropy {
                                       double focal_gamma = 0.0);
   // logits: (..., C) float; labels: (...) int64 with values in [0, C) or pad_label.
   torch::Tensor operator()(const torch::Tensor& logits, const torch::Tensor& labels) const;
+
+  // For a batch split into parts (data-parallel training, src/data_parallel.cc): the number the
+  // reduction divides by, computed on the whole batch's labels (valid tokens for kMean, their
+  // summed weights for kWeightedMean, 1 for kSum), and the loss of one part divided by it. The
+  // parts' losses then add up to the whole batch's loss. Both throw std::logic_error for kNone.
+  torch::Tensor denominator(const torch::Tensor& labels) const;
+  torch::Tensor operator()(const torch::Tensor& logits, const torch::Tensor& labels,
+                           const torch::Tensor& denominator) const;
   void to(torch::Device device);
 
  private:
@@ -35,6 +43,9 @@ class MaskedSparseCategoricalCrossEntropy {
   LossReduction reduction_;
   double focal_gamma_;
   torch::Tensor weights_;  // (C) float, undefined when unweighted
+
+  // sum_i loss_i over valid positions (a scalar); per-position losses for kNone.
+  torch::Tensor weighted_sum(const torch::Tensor& logits, const torch::Tensor& labels) const;
 };
 
 }  // namespace piikit
