@@ -135,6 +135,7 @@ bool Lexicon::has_country(std::string_view country) const {
 const Lexicons& Lexicons::get(Split split) {
   auto load = [](Split s) {
     Lexicons l;
+    l.split = s;
     l.first_names = Lexicon("first_names.txt", s);
     l.surnames = Lexicon("surnames.txt", s);
     l.cities = Lexicon("cities.txt", s);
@@ -168,6 +169,9 @@ const Lexicons& Lexicons::get(Split split) {
       l.synth_first_names = synth(l.first_names, "first_names.txt");
       l.synth_surnames = synth(l.surnames, "surnames.txt");
       l.synth_cities = synth(l.cities, "cities.txt");
+      l.synth_streets = synth(l.streets, "streets.txt");
+      l.synth_states = synth(l.states, "states.txt");
+      l.synth_countries = synth(l.countries, "countries.txt");
     }
     return l;
   };

@@ -67,9 +67,10 @@ struct Lexicons {
   // Address countries (kAddressCountries order) with a country name, city, street and region in
   // this split: addresses stay coherent ("München, Bayern, Deutschland").
   std::vector<std::string_view> address_countries;
-  // Train split only (empty in eval): made-up first names, surnames and cities in the style of
-  // this split's entries (src/gen_names.h).
-  ValueSynth synth_first_names, synth_surnames, synth_cities;
+  // Train split only (empty in eval): made-up first names, surnames, cities, streets, states and
+  // countries in the style of this split's entries (src/gen_names.h).
+  ValueSynth synth_first_names, synth_surnames, synth_cities, synth_streets, synth_states, synth_countries;
+  Split split = Split::kTrain;
   static const Lexicons& get(Split split);
 };
 

@@ -12,6 +12,7 @@ namespace {
 // (src/gen_names.h) rather than drawn from the lexicon.
 constexpr double kSynthNameChance = 0.3;
 constexpr double kSynthCityChance = 0.25;
+constexpr double kSynthPlaceChance = 0.2;  // streets, states and countries
 
 constexpr std::string_view kTitles[] = {"Mr", "Ms", "Mrs", "Dr.", "Mr.", "Ms.", "Prof.", "Dr", "Mx"};
 
@@ -105,6 +106,10 @@ const std::string& Renderer::value(int type) {
   };
   const std::string_view name = type_name(type);
   std::string& v = values_[type];
+  // Train split: a lexicon value, or sometimes a made-up one in its style.
+  auto maybe_made_up = [&](const ValueSynth& synth, std::string_view picked) {
+    return !synth.empty() && rng_.chance(kSynthPlaceChance) ? synth.make(rng_) : std::string(picked);
+  };
   if (type == kSurname) v = persons_[0].last;
   else if (type == kFirstName) v = persons_[0].first;
   else if (name == "BUILDINGNUM") v = make_building_number(rng_, country_);
@@ -117,10 +122,13 @@ const std::string& Renderer::value(int type) {
   }
   else if (name == "URL") company(), v = make_url(rng_, persons_[0].first, persons_[0].last, username(), domain_);
   else if (name == "COMPANYNAME") v = company();
-  else if (name == "STATE") v = lex_.states.pick_for(rng_, country_);
+  else if (name == "STATE") v = maybe_made_up(lex_.synth_states, lex_.states.pick_for(rng_, country_));
   else if (name == "ZIP") v = make_zip(rng_, country_);
-  else if (name == "STREET") v = lex_.streets.pick_for(rng_, country_);
-  else if (name == "COUNTRY") v = rng_.chance(0.95) ? lex_.countries.pick_for(rng_, country_) : lex_.countries.pick(rng_);
+  else if (name == "STREET") v = maybe_made_up(lex_.synth_streets, lex_.streets.pick_for(rng_, country_));
+  else if (name == "COUNTRY") {
+    v = maybe_made_up(lex_.synth_countries,
+                      rng_.chance(0.95) ? lex_.countries.pick_for(rng_, country_) : lex_.countries.pick(rng_));
+  }
   else if (name == "SSN") v = make_ssn(rng_);
   else if (name == "DRIVERLICENSENUM") v = make_driver_license(rng_, persons_[0].last);
   else if (name == "PASSPORTID") v = make_passport(rng_);

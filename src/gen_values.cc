@@ -1,6 +1,7 @@
 // Value makers for contact, address and banking types, and the text helpers they share.
 #include <cstdio>
 #include <string>
+#include <unordered_set>
 
 #include "gen_values.h"
 #include "piikit/utf8.h"
@@ -351,9 +352,29 @@ std::string make_url(Rng& rng, std::string_view first, std::string_view last,
 }
 
 std::string make_company_name(Rng& rng, const Lexicons& lex) {
-  const std::string a(lex.company_words.pick(rng)), b(lex.company_words.pick(rng));
+  std::string a(lex.company_words.pick(rng)), b(lex.company_words.pick(rng));
   const std::string suffix(lex.company_suffixes.pick(rng));
-  const std::string surname(lex.surnames.pick(rng));
+  std::string surname(lex.surnames.pick(rng));
+  if (lex.split == Split::kTrain) {
+    // Train split: company words the lexicon does not hold (a capitalised English word of the
+    // split, a made-up surname), so the model learns the shape of a company name, not a list.
+    // Never a word of either split's company lexicon: eval company names stay unseen.
+    static const std::unordered_set<std::string> kCompanyWords = [] {
+      std::unordered_set<std::string> words;
+      for (const LexEntry& e : parse_lexicon("company_words.txt")) words.insert(std::string(e.value));
+      return words;
+    }();
+    auto english = [&] {
+      for (;;) {
+        std::string w(rng.chance(0.5) ? lex.english_nouns.pick(rng) : lex.english_adjectives.pick(rng));
+        if (!w.empty() && w[0] >= 'a' && w[0] <= 'z') w[0] = static_cast<char>(w[0] - 32);
+        if (!kCompanyWords.count(w)) return w;
+      }
+    };
+    if (rng.chance(0.3)) a = english();
+    if (rng.chance(0.3)) b = english();
+    if (!lex.synth_surnames.empty() && rng.chance(0.3)) surname = lex.synth_surnames.make(rng);
+  }
   switch (rng.below(10)) {
     case 0: case 1: return a + " " + suffix;
     case 2: case 3: return a + " " + b + " " + suffix;
