@@ -1,5 +1,6 @@
 #include "gen_prose.h"
 
+#include <string>
 #include <string_view>
 
 namespace piikit::gen {
@@ -51,7 +52,10 @@ class Builder {
     else verb();
   }
   void np() {  // noun phrase
-    any(kDet);
+    // Train split: now and then a count instead of a determiner ("in 43 hours", "3 boxes"), so
+    // that a small number in prose is not taken for an age (the eval split keeps its draws).
+    if (lex_.split == Split::kTrain && rng_.chance(0.06)) w(std::to_string(rng_.range(1, 99)));
+    else any(kDet);
     if (rng_.chance(0.45)) rng_.chance(0.7) ? adj() : word();
     noun();
     if (rng_.chance(0.15)) {

@@ -20,7 +20,7 @@ struct TrainingConfig {
   int max_steps = 0;                   // stop after this many optimizer steps (0 = no limit)
   double max_minutes = 10;             // wall-clock budget for the run (0 = no limit)
   int batch_size = 32;                 // sequences per batch
-  double learning_rate = 1e-3;         // peak learning rate (AdamW)
+  double learning_rate = 2e-3;         // peak learning rate (AdamW)
   int warmup_steps = 200;              // linear warm-up
   std::string lr_schedule = "cosine";  // cosine | linear decay after warm-up
   double weight_decay = 0.01;          // AdamW; never applied to biases and norms
