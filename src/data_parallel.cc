@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <exception>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "piikit/dropout.h"
+#include "piikit/error.h"
 
 namespace piikit {
 
@@ -126,6 +128,11 @@ double ReplicaSet::forward_backward(const Batch& batch, const StepLosses& losses
 }
 
 int resolve_replicas(int configured, int threads, const torch::Device& device) {
+  if (configured > 1 && !device.is_cpu()) {
+    throw ConfigError("training.replicas: " + std::to_string(configured) +
+                      " replicas need device cpu (data-parallel steps are CPU threads); use 0 or 1 with " +
+                      device.str());
+  }
   if (configured > 0) return configured;
   return device.is_cpu() ? std::max(1, threads) : 1;
 }

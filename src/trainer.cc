@@ -206,6 +206,10 @@ TrainResult train(const TrainOptions& options) {
   check_training_config(config);
   const TrainingConfig& tc = config.training;
   check_writable(out_dir);
+  // Device and replicas before anything is cleared: an error here leaves the previous run intact.
+  const torch::Device device = resolve_device(tc.device);
+  const int threads = configure_threads(tc.threads);
+  const int replicas = resolve_replicas(tc.replicas, threads, device);
 
   TrainState state;
   std::string checkpoint;
@@ -221,9 +225,6 @@ TrainResult train(const TrainOptions& options) {
     clear_previous_run(out_dir);
     state.seed = tc.seed;
   }
-  const torch::Device device = resolve_device(tc.device);
-  const int threads = configure_threads(tc.threads);
-  const int replicas = resolve_replicas(tc.replicas, threads, device);
   std::ostream* report = options.report;
   auto say = [&](const std::string& line) {
     if (report) *report << line << '\n' << std::flush;

@@ -4,9 +4,11 @@
 
 #include <torch/torch.h>
 
+#include <string>
 #include <vector>
 
 #include "piikit/data_parallel.h"
+#include "piikit/error.h"
 #include "piikit/label_set.h"
 #include "piikit/loss.h"
 #include "piikit/model.h"
@@ -210,6 +212,16 @@ TEST(ResolveReplicasTest, AutoIsOnePerThreadOnCpu) {
   EXPECT_EQ(resolve_replicas(0, 1, torch::Device(torch::kCPU)), 1);
   EXPECT_EQ(resolve_replicas(3, 2, torch::Device(torch::kCPU)), 3);
   EXPECT_EQ(resolve_replicas(1, 8, torch::Device(torch::kCPU)), 1);
+  // Other devices: auto is 1, and asking for more is a clear error (checked without a GPU:
+  // only the device type matters).
+  EXPECT_EQ(resolve_replicas(0, 2, torch::Device(torch::kCUDA)), 1);
+  EXPECT_EQ(resolve_replicas(1, 2, torch::Device(torch::kCUDA)), 1);
+  try {
+    resolve_replicas(2, 2, torch::Device(torch::kCUDA));
+    ADD_FAILURE() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("training.replicas"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

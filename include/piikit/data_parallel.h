@@ -63,7 +63,8 @@ class ReplicaSet {
 Batch slice_batch(const Batch& batch, int64_t begin, int64_t end);
 
 // training.replicas: 0 (auto) gives one replica per thread on CPU and 1 on other devices; any
-// other value is used as given (1 = off).
+// other value is used as given (1 = off). More than 1 on a device other than the CPU is a
+// ConfigError naming training.replicas.
 int resolve_replicas(int configured, int threads, const torch::Device& device);
 
 }  // namespace piikit
