@@ -21,13 +21,6 @@ void copy_parameters(const TokenClassifier& from, TokenClassifier& to) {
   for (std::size_t i = 0; i < src_buffers.size(); ++i) dst_buffers[i].copy_(src_buffers[i]);
 }
 
-uint64_t part_seed(uint64_t seed, int part) {
-  uint64_t z = seed + 0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(part + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 }  // namespace
 
 Batch slice_batch(const Batch& batch, int64_t begin, int64_t end) {
@@ -87,7 +80,7 @@ double ReplicaSet::forward_backward(const Batch& batch, const StepLosses& losses
   }
   auto run = [&](int r) {
     try {
-      DropoutSeedScope dropout_seed(part_seed(seed, r));
+      DropoutSeedScope dropout_seed(seed, static_cast<uint64_t>(r));
       const Batch part = slice_batch(batch, rows * r / parts, rows * (r + 1) / parts);
       TokenClassifier& model = r == 0 ? master_ : copies_[static_cast<std::size_t>(r - 1)];
       const ModelOutput out = model->forward(part.ids, part.mask, part.chars);

@@ -118,9 +118,11 @@ std::atomic<bool> g_fast_enabled{true};
 
 void set_fast_dropout_enabled(bool enabled) { g_fast_enabled = enabled; }
 
-DropoutSeedScope::DropoutSeedScope(uint64_t seed) : previous_scoped_(t_scoped), previous_stream_(t_stream) {
+DropoutSeedScope::DropoutSeedScope(uint64_t seed, uint64_t stream)
+    : previous_scoped_(t_scoped), previous_stream_(t_stream) {
+  uint64_t x = seed + 0x9e3779b97f4a7c15ULL * stream;
   t_scoped = true;
-  t_stream = seed;
+  t_stream = splitmix64(x);
 }
 
 DropoutSeedScope::~DropoutSeedScope() {

@@ -203,11 +203,15 @@ std::string unknown_key(Renderer& r) {
   return std::string(lex.english_nouns.pick(rng)) + " " + std::to_string(rng.range(1, 20));  // "column 7"
 }
 
+// `known`, or in the train split sometimes an unknown field name instead.
+std::string or_unknown_key(Renderer& r, std::string_view known) {
+  if (r.lex().split != Split::kTrain || !r.rng().chance(kUnknownKeyChance)) return std::string(known);
+  return unknown_key(r);
+}
+
 // A field name of `group`, or in the train split sometimes an unknown one.
 std::string key_phrase(Renderer& r, const TemplateSet& ts, const std::string& group) {
-  const std::string_view known = phrase(r, ts, group);
-  if (ts.split() != Split::kTrain || !r.rng().chance(kUnknownKeyChance)) return std::string(known);
-  return unknown_key(r);
+  return or_unknown_key(r, phrase(r, ts, group));
 }
 
 std::vector<Field> make_fields(Renderer& r, const TemplateSet& ts, uint32_t todo, bool nested_ok) {
@@ -242,9 +246,7 @@ std::vector<Field> make_fields(Renderer& r, const TemplateSet& ts, uint32_t todo
   for (int i = 0; i < negatives; ++i) {
     const std::string_view spec = phrase(r, ts, "negkey");
     const std::size_t eq = spec.find('=');
-    std::string key(spec.substr(0, eq));
-    if (ts.split() == Split::kTrain && rng.chance(kUnknownKeyChance)) key = unknown_key(r);
-    Field f{std::move(key), FieldKind::kNegative, filler_kind(spec.substr(eq + 1))};
+    Field f{or_unknown_key(r, spec.substr(0, eq)), FieldKind::kNegative, filler_kind(spec.substr(eq + 1))};
     fields.insert(fields.begin() + static_cast<std::ptrdiff_t>(rng.below(fields.size() + 1)), std::move(f));
   }
   return fields;

@@ -37,6 +37,10 @@ ValueSynth::ValueSynth(const std::vector<std::string_view>& values, const std::v
   }
 }
 
+std::string ValueSynth::or_made_up(Rng& rng, double chance, std::string_view value) const {
+  return !empty() && rng.chance(chance) ? make(rng) : std::string(value);
+}
+
 std::string ValueSynth::make(Rng& rng) const {
   constexpr std::size_t kMinLength = 3, kMaxLength = 16;
   for (int attempt = 0; attempt < 8; ++attempt) {

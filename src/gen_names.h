@@ -29,6 +29,9 @@ class ValueSynth {
   // A value of 3 to 16 code points that is no entry of `avoid`. Deterministic for a given rng
   // state. After a few rejected draws it returns one of the learned entries.
   std::string make(Rng& rng) const;
+  // make() with probability `chance`, else `value`; an empty model returns `value` without
+  // drawing (the eval split's random stream stays as it is).
+  std::string or_made_up(Rng& rng, double chance, std::string_view value) const;
 
  private:
   // (previous two code points) -> the code points that followed them, with cumulative counts.

@@ -60,8 +60,8 @@ Renderer::Renderer(Rng& rng, const Lexicons& lex, uint32_t drawn)
     p.first = std::string(lex_.first_names.pick(rng_));
     p.last = std::string(lex_.surnames.pick(rng_));
     // Train split: some names are made up (the eval split's are all unknown to the model).
-    if (!lex_.synth_first_names.empty() && rng_.chance(kSynthNameChance)) p.first = lex_.synth_first_names.make(rng_);
-    if (!lex_.synth_surnames.empty() && rng_.chance(kSynthNameChance)) p.last = lex_.synth_surnames.make(rng_);
+    p.first = lex_.synth_first_names.or_made_up(rng_, kSynthNameChance, p.first);
+    p.last = lex_.synth_surnames.or_made_up(rng_, kSynthNameChance, p.last);
   }
   text_.reserve(512);
 }
@@ -106,28 +106,25 @@ const std::string& Renderer::value(int type) {
   };
   const std::string_view name = type_name(type);
   std::string& v = values_[type];
-  // Train split: a lexicon value, or sometimes a made-up one in its style.
-  auto maybe_made_up = [&](const ValueSynth& synth, std::string_view picked) {
-    return !synth.empty() && rng_.chance(kSynthPlaceChance) ? synth.make(rng_) : std::string(picked);
-  };
   if (type == kSurname) v = persons_[0].last;
   else if (type == kFirstName) v = persons_[0].first;
   else if (name == "BUILDINGNUM") v = make_building_number(rng_, country_);
   else if (name == "DATEOFBIRTH") v = make_date_of_birth(rng_);
   else if (name == "EMAIL") company(), v = make_email(rng_, persons_[0].first, persons_[0].last, domain_, lex_);
   else if (name == "PHONENUMBER") v = make_phone(rng_, country_);
-  else if (name == "CITY") {
+  else if (name == "CITY") {  // made up or picked, never both (the draws of generator v0.4)
     v = !lex_.synth_cities.empty() && rng_.chance(kSynthCityChance) ? lex_.synth_cities.make(rng_)
                                                                      : std::string(lex_.cities.pick_for(rng_, country_));
   }
   else if (name == "URL") company(), v = make_url(rng_, persons_[0].first, persons_[0].last, username(), domain_);
   else if (name == "COMPANYNAME") v = company();
-  else if (name == "STATE") v = maybe_made_up(lex_.synth_states, lex_.states.pick_for(rng_, country_));
+  else if (name == "STATE") v = lex_.synth_states.or_made_up(rng_, kSynthPlaceChance, lex_.states.pick_for(rng_, country_));
   else if (name == "ZIP") v = make_zip(rng_, country_);
-  else if (name == "STREET") v = maybe_made_up(lex_.synth_streets, lex_.streets.pick_for(rng_, country_));
+  else if (name == "STREET") v = lex_.synth_streets.or_made_up(rng_, kSynthPlaceChance, lex_.streets.pick_for(rng_, country_));
   else if (name == "COUNTRY") {
-    v = maybe_made_up(lex_.synth_countries,
-                      rng_.chance(0.95) ? lex_.countries.pick_for(rng_, country_) : lex_.countries.pick(rng_));
+    v = lex_.synth_countries.or_made_up(rng_, kSynthPlaceChance,
+                                        rng_.chance(0.95) ? lex_.countries.pick_for(rng_, country_)
+                                                          : lex_.countries.pick(rng_));
   }
   else if (name == "SSN") v = make_ssn(rng_);
   else if (name == "DRIVERLICENSENUM") v = make_driver_license(rng_, persons_[0].last);

@@ -20,7 +20,6 @@ std::vector<std::pair<std::string_view, std::string_view>> template_table(Split 
 const TemplateSet& TemplateSet::get(Split split) {
   auto load = [](Split s) {
     TemplateSet set;
-    set.split_ = s;
     for (const auto& [group, text] : template_table(s)) {
       auto it = std::find_if(set.groups_.begin(), set.groups_.end(),
                              [&](const auto& g) { return g.first == group; });

@@ -24,10 +24,8 @@ class TemplateSet {
   const std::vector<Template>& group(std::string_view name) const;
   bool has_group(std::string_view name) const;
   std::vector<std::string_view> group_names() const;
-  Split split() const { return split_; }
 
  private:
-  Split split_ = Split::kTrain;
   std::vector<std::pair<std::string_view, std::vector<Template>>> groups_;
 };
 

@@ -373,7 +373,7 @@ std::string make_company_name(Rng& rng, const Lexicons& lex) {
     };
     if (rng.chance(0.3)) a = english();
     if (rng.chance(0.3)) b = english();
-    if (!lex.synth_surnames.empty() && rng.chance(0.3)) surname = lex.synth_surnames.make(rng);
+    surname = lex.synth_surnames.or_made_up(rng, 0.3, surname);
   }
   switch (rng.below(10)) {
     case 0: case 1: return a + " " + suffix;

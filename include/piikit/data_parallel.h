@@ -43,8 +43,7 @@ class ReplicaSet {
   // Forward and backward of `batch`. With one replica: on the calling thread, dropout from
   // torch's default generator. With R > 1: rows split into min(R, B) contiguous parts, part r on
   // replica r in its own thread (part 0 on the calling thread), each trimmed of the padding
-  // columns it does not need; the dropout masks of part r come from a DropoutSeedScope seeded
-  // from (seed, r), so the step is reproducible whatever the threads' timing. The calling thread
+  // columns it does not need; the dropout masks of part r come from DropoutSeedScope(seed, r), so the step is reproducible whatever the threads' timing. The calling thread
   // should have one intra-op thread (configure_threads(1)) so that the threads do not compete.
   // Afterwards the master's gradients hold the whole batch's gradient (added to what they held:
   // zero them before); returns the whole batch's loss. An exception on any thread is rethrown

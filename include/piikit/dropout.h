@@ -19,13 +19,13 @@ namespace piikit {
 // p == 0 returns x unchanged; p must be in [0, 1).
 torch::Tensor fast_dropout(const torch::Tensor& x, double p);
 
-// While alive, fast_dropout calls on the constructing thread draw their masks from a stream
-// seeded with `seed` instead of torch's default generator, which threads share: data-parallel
-// replicas (src/data_parallel.cc) each get their own, so masks do not depend on thread timing.
-// Scopes nest; destroy on the thread that constructed it.
+// While alive, fast_dropout calls on the constructing thread draw their masks from stream
+// `stream` of `seed` instead of torch's default generator, which threads share: data-parallel
+// replicas (src/data_parallel.cc) each get their own stream, so masks do not depend on thread
+// timing. Scopes nest; destroy on the thread that constructed it.
 class DropoutSeedScope {
  public:
-  explicit DropoutSeedScope(uint64_t seed);
+  DropoutSeedScope(uint64_t seed, uint64_t stream);
   ~DropoutSeedScope();
   DropoutSeedScope(const DropoutSeedScope&) = delete;
   DropoutSeedScope& operator=(const DropoutSeedScope&) = delete;
