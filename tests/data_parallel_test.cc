@@ -13,18 +13,13 @@
 #include "piikit/loss.h"
 #include "piikit/model.h"
 #include "piikit/torch_runtime.h"
+#include "test_model_config.h"
 
 namespace piikit {
 namespace {
 
 ModelConfig test_config(double dropout, int coref_clusters = 0) {
-  ModelConfig c;
-  c.vocab_size = 50;
-  c.d_model = 16;
-  c.num_layers = 2;
-  c.num_heads = 4;
-  c.ffn_dim = 32;
-  c.max_length = 16;
+  ModelConfig c = testing::small_model_config();
   c.dropout = dropout;
   c.coref_clusters = coref_clusters;
   return c;
@@ -85,6 +80,28 @@ void expect_same_gradients(const TokenClassifier& a, const TokenClassifier& b) {
   }
 }
 
+// A seeded model in training mode and an exact copy of it: `whole` takes single-model steps,
+// `split` goes into the ReplicaSet under test.
+struct TwinModels {
+  TokenClassifier whole{nullptr}, split{nullptr};
+};
+TwinModels twin_models(const ModelConfig& config, uint64_t seed) {
+  torch::manual_seed(seed);
+  TwinModels m;
+  m.whole = TokenClassifier(config);
+  m.whole->train();
+  m.split = copy_of(m.whole);
+  return m;
+}
+
+// One step of `set` (built on m.split) gives the loss and every gradient of a single-model step
+// of m.whole on the whole batch.
+void expect_split_step_matches(TwinModels& m, ReplicaSet& set, const Batch& batch, const StepLosses& losses) {
+  const double whole = single_step(m.whole, batch, losses);
+  EXPECT_NEAR(set.forward_backward(batch, losses, 7), whole, 1e-5 * std::abs(whole));
+  expect_same_gradients(m.whole, m.split);
+}
+
 class DataParallelTest : public ::testing::Test {
  protected:
   void SetUp() override { configure_threads(1); }
@@ -93,71 +110,44 @@ class DataParallelTest : public ::testing::Test {
 TEST_F(DataParallelTest, SplitStepGivesTheWholeBatchsLossAndGradient) {
   for (LossReduction reduction : {LossReduction::kMean, LossReduction::kWeightedMean, LossReduction::kSum}) {
     for (int replicas : {2, 3, 5}) {
-      torch::manual_seed(1);
-      TokenClassifier a(test_config(0.0));
-      a->train();
-      TokenClassifier b = copy_of(a);
+      SCOPED_TRACE("replicas " + std::to_string(replicas));
+      TwinModels m = twin_models(test_config(0.0), 1);
       MaskedSparseCategoricalCrossEntropy pii(kIgnoreLabel, class_weights(), kNumLabels, reduction);
-      const StepLosses losses{&pii, 1.0, nullptr, 0.0};
-      const Batch batch = test_batch();
-      const double whole = single_step(a, batch, losses);
-      ReplicaSet set(b, replicas);
-      const double split = set.forward_backward(batch, losses, 7);
-      EXPECT_NEAR(split, whole, 1e-5 * std::abs(whole)) << "replicas " << replicas;
-      expect_same_gradients(a, b);
+      ReplicaSet set(m.split, replicas);
+      expect_split_step_matches(m, set, test_batch(), StepLosses{&pii, 1.0, nullptr, 0.0});
     }
   }
 }
 
 TEST_F(DataParallelTest, CoreferenceLossIsSplitTheSameWay) {
-  torch::manual_seed(2);
-  TokenClassifier a(test_config(0.0, 3));
-  a->train();
-  TokenClassifier b = copy_of(a);
+  TwinModels m = twin_models(test_config(0.0, 3), 2);
   MaskedSparseCategoricalCrossEntropy pii(kIgnoreLabel, class_weights(), kNumLabels, LossReduction::kMean);
   MaskedSparseCategoricalCrossEntropy coref(kIgnoreLabel, {}, 3, LossReduction::kMean);
-  const StepLosses losses{&pii, 1.0, &coref, 0.5};
-  const Batch batch = test_batch(3);
-  const double whole = single_step(a, batch, losses);
-  ReplicaSet set(b, 2);
-  EXPECT_NEAR(set.forward_backward(batch, losses, 7), whole, 1e-5 * whole);
-  expect_same_gradients(a, b);
+  ReplicaSet set(m.split, 2);
+  expect_split_step_matches(m, set, test_batch(3), StepLosses{&pii, 1.0, &coref, 0.5});
 }
 
 TEST_F(DataParallelTest, MoreReplicasThanRows) {
-  torch::manual_seed(3);
-  TokenClassifier a(test_config(0.0));
-  a->train();
-  TokenClassifier b = copy_of(a);
+  TwinModels m = twin_models(test_config(0.0), 3);
   MaskedSparseCategoricalCrossEntropy pii(kIgnoreLabel, class_weights(), kNumLabels, LossReduction::kMean);
-  const StepLosses losses{&pii, 1.0, nullptr, 0.0};
-  const Batch batch = slice_batch(test_batch(), 2, 3);  // one row
-  const double whole = single_step(a, batch, losses);
-  ReplicaSet set(b, 4);
-  EXPECT_NEAR(set.forward_backward(batch, losses, 7), whole, 1e-5 * whole);
-  expect_same_gradients(a, b);
+  ReplicaSet set(m.split, 4);
+  expect_split_step_matches(m, set, slice_batch(test_batch(), 2, 3) /* one row */,
+                            StepLosses{&pii, 1.0, nullptr, 0.0});
 }
 
 TEST_F(DataParallelTest, SyncCopiesTheUpdatedMasterIntoTheReplicas) {
-  torch::manual_seed(4);
-  TokenClassifier a(test_config(0.0));
-  a->train();
-  TokenClassifier b = copy_of(a);
-  ReplicaSet set(b, 2);
+  TwinModels m = twin_models(test_config(0.0), 4);
+  ReplicaSet set(m.split, 2);
   // An update of the master (what optimizer.step() does), then sync: the replica's part of the
   // next step must see the new weights, so the step matches a single model with them.
   {
     torch::NoGradGuard g;
-    for (auto& p : a->parameters()) p.mul_(0.9).add_(0.01);
-    for (auto& p : b->parameters()) p.mul_(0.9).add_(0.01);
+    for (auto& p : m.whole->parameters()) p.mul_(0.9).add_(0.01);
+    for (auto& p : m.split->parameters()) p.mul_(0.9).add_(0.01);
   }
   set.sync();
   MaskedSparseCategoricalCrossEntropy pii(kIgnoreLabel, class_weights(), kNumLabels, LossReduction::kMean);
-  const StepLosses losses{&pii, 1.0, nullptr, 0.0};
-  const Batch batch = test_batch();
-  const double whole = single_step(a, batch, losses);
-  EXPECT_NEAR(set.forward_backward(batch, losses, 7), whole, 1e-5 * whole);
-  expect_same_gradients(a, b);
+  expect_split_step_matches(m, set, test_batch(), StepLosses{&pii, 1.0, nullptr, 0.0});
 }
 
 TEST_F(DataParallelTest, DropoutMasksDependOnTheSeedOnly) {

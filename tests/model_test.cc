@@ -12,26 +12,16 @@
 #include "piikit/error.h"
 #include "piikit/file_util.h"
 #include "piikit/torch_runtime.h"
+#include "test_model_config.h"
 
 namespace piikit {
 namespace {
 
 namespace fs = std::filesystem;
 
-ModelConfig small_config() {
-  ModelConfig c;
-  c.vocab_size = 50;
-  c.d_model = 16;
-  c.num_layers = 2;
-  c.num_heads = 4;
-  c.ffn_dim = 32;
-  c.max_length = 12;
-  return c;
-}
-
-// small_config() with every optional part: a coreference head and the char-CNN.
+// testing::small_model_config() with every optional part: a coreference head and the char-CNN.
 ModelConfig full_config() {
-  ModelConfig c = small_config();
+  ModelConfig c = testing::small_model_config();
   c.coref_clusters = 3;
   c.char_cnn = true;
   return c;
@@ -60,7 +50,7 @@ std::string error_of(const std::function<void()>& f) {
 
 TEST(ModelTest, ForwardShapes) {
   torch::manual_seed(1);
-  ModelConfig c = small_config();
+  ModelConfig c = testing::small_model_config();
   c.coref_clusters = 5;
   TokenClassifier model(c);
   torch::Tensor ids = torch::randint(4, 50, {3, 7}, torch::kLong);
@@ -69,11 +59,11 @@ TEST(ModelTest, ForwardShapes) {
   EXPECT_EQ(out.pii_logits.sizes(), (std::vector<int64_t>{3, 7, kNumLabels}));
   EXPECT_EQ(out.coref_logits.sizes(), (std::vector<int64_t>{3, 7, 5}));
   model->eval();
-  EXPECT_FALSE(TokenClassifier(small_config())->forward(ids, mask).coref_logits.defined());
+  EXPECT_FALSE(TokenClassifier(testing::small_model_config())->forward(ids, mask).coref_logits.defined());
 }
 
 TEST(ModelTest, ParameterCountMatchesArchitecture) {
-  ModelConfig c = small_config();
+  ModelConfig c = testing::small_model_config();
   TokenClassifier model(c);
   const int64_t d = c.d_model, f = c.ffn_dim;
   const int64_t per_layer = 2 * 2 * d                     // two LayerNorms
@@ -88,7 +78,7 @@ TEST(ModelTest, ParameterCountMatchesArchitecture) {
 
 TEST(ModelTest, PaddingDoesNotChangeRealTokens) {
   torch::manual_seed(2);
-  TokenClassifier model(small_config());
+  TokenClassifier model(testing::small_model_config());
   model->eval();
   torch::Tensor ids = torch::tensor({{2, 10, 11, 12, 3}}, torch::kLong);
   torch::Tensor mask = torch::ones({1, 5}, torch::kBool);
@@ -105,7 +95,7 @@ TEST(ModelTest, MatchesLibtorchMultiheadAttentionReference) {
   // The hand-written layer must compute what a standard pre-norm layer built on
   // torch::nn::MultiheadAttention computes with the same weights (eval mode).
   torch::manual_seed(3);
-  ModelConfig c = small_config();
+  ModelConfig c = testing::small_model_config();
   c.num_layers = 1;
   TokenClassifier model(c);
   model->eval();
@@ -196,7 +186,7 @@ TEST(ModelTest, OneDnnAndBlasGemmsGiveTheSameOutputsAndGradients) {
 
 TEST(ModelTest, CharCnnChangesOutputsAndNeedsCharIds) {
   torch::manual_seed(4);
-  ModelConfig c = small_config();
+  ModelConfig c = testing::small_model_config();
   c.char_cnn = true;
   TokenClassifier model(c);
   model->eval();
@@ -237,7 +227,7 @@ TEST(ModelTest, CharIdsFollowTokenOffsetsInCodePoints) {
 }
 
 TEST(ModelTest, InvalidConfigIsRejected) {
-  ModelConfig c = small_config();
+  ModelConfig c = testing::small_model_config();
   c.num_heads = 3;  // 16 % 3 != 0
   std::string what = error_of([&] { TokenClassifier m(c); });
   EXPECT_NE(what.find("model.d_model"), std::string::npos) << what;
@@ -245,7 +235,7 @@ TEST(ModelTest, InvalidConfigIsRejected) {
 }
 
 TEST(ModelTest, TooLongSequenceIsRejected) {
-  TokenClassifier model(small_config());
+  TokenClassifier model(testing::small_model_config());
   torch::Tensor ids = torch::ones({1, 13}, torch::kLong);
   EXPECT_THROW(model->forward(ids, ids > 0), c10::Error);
 }
@@ -303,7 +293,7 @@ TEST(ModelDirTest, LoadErrorsNameTheFile) {
   std::string what = error_of([&] { load_model_weights(d); });
   EXPECT_NE(what.find("model.toml: missing"), std::string::npos) << what;
 
-  TokenClassifier model(small_config());
+  TokenClassifier model(testing::small_model_config());
   save_model(model, d);
   // Garbage model.pt.
   std::string good_pt = read_file(d + "/model.pt");
@@ -312,7 +302,7 @@ TEST(ModelDirTest, LoadErrorsNameTheFile) {
   EXPECT_NE(what.find("model.pt: not a readable piikit model file"), std::string::npos) << what;
   write_file_atomic(d + "/model.pt", good_pt);
   // model.toml that does not match the weights.
-  ModelConfig wider = small_config();
+  ModelConfig wider = testing::small_model_config();
   wider.ffn_dim = 64;
   write_file_atomic(d + "/model.toml", model_config_to_toml(wider));
   what = error_of([&] { load_model_weights(d); });
@@ -328,13 +318,13 @@ TEST(ModelDirTest, LoadErrorsNameTheFile) {
   torch::serialize::OutputArchive other;
   other.write("weight", torch::zeros({2}));
   other.save_to(d + "/model.pt");
-  write_file_atomic(d + "/model.toml", model_config_to_toml(small_config()));
+  write_file_atomic(d + "/model.toml", model_config_to_toml(testing::small_model_config()));
   what = error_of([&] { load_model_weights(d); });
   EXPECT_NE(what.find("no piikit format header"), std::string::npos) << what;
 }
 
 TEST(ModelDirTest, SaveNeedsExistingDirectory) {
-  TokenClassifier model(small_config());
+  TokenClassifier model(testing::small_model_config());
   std::string what = error_of([&] { save_model(model, "/nonexistent/piikit/dir"); });
   EXPECT_NE(what.find("/nonexistent/piikit/dir"), std::string::npos) << what;
 }
