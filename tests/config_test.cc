@@ -185,6 +185,7 @@ TEST(ConfigTest, ErrorsNameFileLineKeyAndValue) {
       {"[training]\no_weight = 1.5\n", "c.toml:2: training.o_weight: must be in (0, 1], got 1.5"},
       {"[training]\ntoken_dropout = 1.0\n",
        "c.toml:2: training.token_dropout: must be in [0, 1), got 1.0"},
+      {"[training]\nreplicas = -1\n", "c.toml:2: training.replicas: must be in [0, 4096], got -1"},
       {"[training]\nclass_weight_scheme = \"log\"\n",
        "c.toml:2: training.class_weight_scheme: expected one of none | inverse | inverse_sqrt | "
        "effective, got \"log\""},
