@@ -11,6 +11,8 @@
 //                           attention products)
 //                           The step is the trainer's: data-parallel over one model replica
 //                           per thread (include/piikit/data_parallel.h)
+//   BM_MatmulCeilingCuda    with --device=cuda: torch::mm 8192^3 fp32 on the GPU (cuBLAS, TF32
+//                           off as in training)
 //   BM_TrainStep/<preset>/one_replica: the same step on one model with all threads intra-op
 //   BM_TrainStep/tiny/<variant>: ablations for docs/model.md (libtorch's dropout, attention
 //                           dropout on, libtorch's AdamW, all three; the first, third and fourth
@@ -20,7 +22,9 @@
 // both programs train on the same data. bench/run_train_bench.sh runs both and compares.
 //
 // Flags (besides Google Benchmark's): --batch=N --seq=N --threads=N (as `piikit train --threads`)
-// --torch_threads=N (override torch's intra-op threads after that, for measurements).
+// --torch_threads=N (override torch's intra-op threads after that, for measurements)
+// --device=cuda (the train steps on the GPU, one replica, as `piikit train --device cuda`; the
+// loss read back every step, as the trainer does).
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 #include <torch/torch.h>
@@ -42,6 +46,7 @@
 namespace {
 
 int64_t g_batch = 32;
+torch::Device g_device = torch::kCPU;
 int64_t g_seq = 64;
 constexpr int kVocab = 8000;
 
@@ -85,6 +90,22 @@ void BM_MatmulCeiling(benchmark::State& state) {
   for (auto _ : state) {
     torch::mm_out(c, a, b);
     benchmark::DoNotOptimize(c.data_ptr<float>());
+  }
+  state.counters["GFLOPs"] =
+      benchmark::Counter(2.0 * n * n * n / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_MatmulCeilingCuda(benchmark::State& state) {
+  const int64_t n = 8192;
+  torch::manual_seed(0);
+  const auto on_gpu = torch::TensorOptions().device(g_device);
+  torch::Tensor a = torch::randn({n, n}, on_gpu), b = torch::randn({n, n}, on_gpu);
+  torch::Tensor c = torch::empty({n, n}, on_gpu);
+  for (int i = 0; i < 3; ++i) torch::mm_out(c, a, b);  // warm-up: cuBLAS handle, kernel choice
+  torch::cuda::synchronize();
+  for (auto _ : state) {
+    torch::mm_out(c, a, b);
+    torch::cuda::synchronize();
   }
   state.counters["GFLOPs"] =
       benchmark::Counter(2.0 * n * n * n / 1e9, benchmark::Counter::kIsIterationInvariantRate);
@@ -143,6 +164,7 @@ void train_step_bench(benchmark::State& state, const std::string& preset, Varian
   piikit::set_fast_dropout_enabled(!torch_dropout);
   piikit::TokenClassifier model(config);
   model->train();
+  model->to(g_device);
 
   piikit::FusedAdamW fused = make_optimizer<piikit::FusedAdamW>(model);
   torch::optim::AdamW plain = make_optimizer<torch::optim::AdamW>(model);
@@ -150,10 +172,14 @@ void train_step_bench(benchmark::State& state, const std::string& preset, Varian
       variant.torch_adamw ? static_cast<torch::optim::Optimizer&>(plain) : fused;
   piikit::MaskedSparseCategoricalCrossEntropy loss_fn(
       piikit::kIgnoreLabel, class_weights(), piikit::kNumLabels, piikit::LossReduction::kMean);
-  const Batch batch = make_batch(g_batch, g_seq);
+  loss_fn.to(g_device);
+  Batch batch = make_batch(g_batch, g_seq);
+  batch.ids = batch.ids.to(g_device);
+  batch.mask = batch.mask.to(g_device);
+  batch.labels = batch.labels.to(g_device);
   // As the trainer: the step through a ReplicaSet, one replica per thread by default, each
   // thread with one intra-op thread.
-  const int replicas = piikit::resolve_replicas(variant.replicas, g_threads, torch::kCPU);
+  const int replicas = piikit::resolve_replicas(variant.replicas, g_threads, g_device);
   piikit::ReplicaSet replica_set(model, replicas);
   if (replicas > 1) piikit::configure_threads(1);
   piikit::Batch full;
@@ -190,6 +216,13 @@ void train_step_bench(benchmark::State& state, const std::string& preset, Varian
   state.SetLabel(preset + " " + std::to_string(g_batch) + "x" + std::to_string(g_seq));
 }
 
+bool take_string_flag(const char* arg, const char* name, std::string& value) {
+  std::string prefix = std::string("--") + name + "=";
+  if (std::strncmp(arg, prefix.c_str(), prefix.size()) != 0) return false;
+  value = arg + prefix.size();
+  return true;
+}
+
 bool take_flag(const char* arg, const char* name, int64_t& value) {
   std::string prefix = std::string("--") + name + "=";
   if (std::strncmp(arg, prefix.c_str(), prefix.size()) != 0) return false;
@@ -206,10 +239,11 @@ int main(int argc, char** argv) {
   mallopt(M_TOP_PAD, 256 << 20);
 
   int64_t threads = 0, torch_threads = -1;
+  std::string device = "cpu";
   std::vector<char*> rest{argv[0]};
   for (int i = 1; i < argc; ++i) {
     if (take_flag(argv[i], "batch", g_batch) || take_flag(argv[i], "seq", g_seq) ||
-        take_flag(argv[i], "threads", threads) ||
+        take_flag(argv[i], "threads", threads) || take_string_flag(argv[i], "device", device) ||
         take_flag(argv[i], "torch_threads", torch_threads)) {
       continue;
     }
@@ -219,6 +253,18 @@ int main(int argc, char** argv) {
   g_threads = in_effect;
   if (torch_threads > 0) torch::set_num_threads(static_cast<int>(torch_threads));
   std::cerr << "threads: " << in_effect << " (" << piikit::describe_threads() << ")\n";
+  try {
+    g_device = piikit::resolve_device(device);
+  } catch (const std::exception& e) {
+    std::cerr << "train_step_bench: " << e.what() << "\n";
+    return 2;
+  }
+  if (g_device.is_cuda()) {
+    benchmark::RegisterBenchmark("BM_MatmulCeilingCuda", BM_MatmulCeilingCuda)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->MinTime(2.0);
+  }
 
   benchmark::RegisterBenchmark("BM_MatmulCeiling", BM_MatmulCeiling)
       ->Unit(benchmark::kMillisecond)

@@ -71,19 +71,21 @@ def main():
     ap.add_argument("--seq", type=int, default=64)
     ap.add_argument("--seconds", type=float, default=3.0, help="timed seconds per repeat")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--device", default="cpu", help="cpu or cuda (the loss is read back every step)")
     ap.add_argument("--attention-dropout", type=float, default=None,
                     help="override the attention-probability dropout (default: same as dropout)")
     args = ap.parse_args()
 
     torch.manual_seed(0)
     model = TokenClassifier(*PRESETS[args.preset], attention_dropout=args.attention_dropout)
+    model.to(args.device)
     model.train()
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01},
                              {"params": no_decay, "weight_decay": 0.0}], lr=1e-3)
-    ids, mask, labels = make_batch(args.batch, args.seq)
-    weights = class_weights()
+    ids, mask, labels = (t.to(args.device) for t in make_batch(args.batch, args.seq))
+    weights = class_weights().to(args.device)
 
     def step():
         opt.zero_grad()
@@ -112,7 +114,7 @@ def main():
     print(json.dumps({
         "preset": args.preset, "batch": args.batch, "seq": args.seq,
         "tokens_per_second": statistics.median(rates), "all": rates,
-        "torch": torch.__version__, "threads": torch.get_num_threads(), "loss": loss,
+        "torch": torch.__version__, "device": args.device, "threads": torch.get_num_threads(), "loss": loss,
         "params": sum(p.numel() for p in model.parameters()),
     }))
 

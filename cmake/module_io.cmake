@@ -1,6 +1,6 @@
 # Labeled-sample readers/writers and dataset statistics (issue: foundation).
 list(APPEND PIIKIT_DATA_SOURCES src/sample_io.cc src/sample_records.cc src/label_studio_reader.cc
-                                src/stats.cc)
+                                src/stats.cc src/crash_report.cc)
 list(APPEND PIIKIT_CLI_SOURCES tools/cmd_convert.cc tools/cmd_stats.cc)
 piikit_add_test(NAME label_set_test SOURCES tests/label_set_test.cc)
 piikit_add_test(NAME utf8_test SOURCES tests/utf8_test.cc)

@@ -20,3 +20,8 @@ piikit_add_test(NAME progress_test SOURCES tests/progress_test.cc)
 piikit_add_test(NAME batching_test SOURCES tests/batching_test.cc TORCH)
 piikit_add_benchmark(NAME train_step_bench SOURCES bench/train_step_bench.cc TORCH)
 piikit_add_test(NAME optimizer_test SOURCES tests/optimizer_test.cc TORCH)
+# The GPU tests: built and registered only against a CUDA-enabled libtorch (Torch's CMake package
+# then defines torch_cuda), where they need a visible GPU. scripts/cuda_check.sh runs them.
+if(TARGET torch_cuda)
+  piikit_add_test(NAME cuda_test SOURCES tests/cuda_test.cc TORCH)
+endif()

@@ -152,7 +152,7 @@ void save_checkpoint(const std::string& out_dir, const TrainState& state,
   // Everything else named checkpoint-* is superseded.
   for (const auto& entry : fs::directory_iterator(out)) {
     const std::string n = entry.path().filename().string();
-    if (n.rfind("checkpoint-", 0) == 0 && n != name) fs::remove_all(entry.path(), ec);
+    if (n.rfind("checkpoint-", 0) == 0 && n != name) remove_tree(entry.path().string());
   }
 }
 

@@ -1,7 +1,6 @@
 #include "piikit/optimizer.h"
 
 #include <ATen/Parallel.h>
-#include <c10/util/string_utils.h>
 
 #include <cmath>
 #include <memory>
@@ -54,7 +53,7 @@ torch::Tensor FusedAdamW::step(LossClosure closure) {
     const double beta2 = std::get<1>(options.betas());
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
-      const std::string key = c10::guts::to_string(p.unsafeGetTensorImpl());
+      const auto key = optimizer_state_key(p);
       auto it = state_.find(key);
       if (it == state_.end()) {
         auto state = std::make_unique<torch::optim::AdamWParamState>();

@@ -116,11 +116,18 @@ torch::Device resolve_device(const std::string& name) {
           "visible). Rebuild against a CUDA-enabled libtorch (cmake -DTorch_DIR=...) or use "
           "--device cpu");
     }
+    torch::Device device(torch::kCPU);
     try {
-      return torch::Device(name);
+      device = torch::Device(name);
     } catch (const c10::Error&) {
       throw std::runtime_error("--device: expected cpu or cuda[:N], got \"" + name + "\"");
     }
+    const auto count = static_cast<int>(torch::cuda::device_count());
+    if (device.has_index() && device.index() >= count) {
+      throw std::runtime_error("--device " + name + ": this machine has " + std::to_string(count) +
+                               " CUDA device(s), numbered from 0");
+    }
+    return device;
   }
   throw std::runtime_error("--device: expected cpu or cuda[:N], got \"" + name + "\"");
 }

@@ -108,7 +108,7 @@ void clear_previous_run(const std::string& dir) {
     fs::remove(path_in(dir, name), ec);
   }
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().filename().string().rfind("checkpoint-", 0) == 0) fs::remove_all(entry.path(), ec);
+    if (entry.path().filename().string().rfind("checkpoint-", 0) == 0) remove_tree(entry.path().string());
   }
 }
 
@@ -136,9 +136,9 @@ std::vector<Sample> training_samples(const TrainOptions& options, const TrainCon
                           static_cast<std::size_t>(c.data.generate_train_samples));
 }
 
-// Moves AdamW's per-parameter state (loaded on the CPU) to the parameters' device.
+// Moves AdamW's per-parameter state to `device`: checkpoints hold it on the CPU, so that a run
+// trained on a GPU resumes on a machine without one, and the reverse.
 void optimizer_state_to(torch::optim::AdamW& optimizer, torch::Device device) {
-  if (device == torch::kCPU) return;
   for (auto& [key, base] : optimizer.state()) {
     auto& s = static_cast<torch::optim::AdamWParamState&>(*base);
     s.exp_avg(s.exp_avg().to(device));
@@ -393,7 +393,9 @@ TrainResult train(const TrainOptions& options) {
     state.elapsed_seconds = elapsed();
     save_checkpoint(out_dir, state, [&](const std::string& dir) {
       save_model(model, dir);
+      optimizer_state_to(optimizer, torch::kCPU);
       torch::save(optimizer, path_in(dir, "optimizer.pt"));
+      optimizer_state_to(optimizer, device);
     });
     last_eval_seconds = seconds_since(eval_start);
     char line[256];

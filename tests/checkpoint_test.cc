@@ -164,5 +164,23 @@ TEST(CheckpointTest, FailedSaveKeepsThePreviousCheckpoint) {
   fs::remove_all(dir);
 }
 
+TEST(CheckpointTest, RemoveTreeRemovesEverythingButFollowsNoLink) {
+  const fs::path dir = fresh_dir("remove_tree");
+  const fs::path outside = fresh_dir("remove_tree_outside");
+  fs::create_directories(dir / "a" / "b" / "c");
+  fs::create_directories(outside);
+  write_file_atomic((dir / "a" / "b" / "c" / "f.txt").string(), "x");
+  write_file_atomic((dir / "a" / "g.txt").string(), "y");
+  write_file_atomic((outside / "keep.txt").string(), "z");
+  fs::create_directory_symlink(outside, dir / "a" / "link");
+  EXPECT_TRUE(remove_tree(dir.string()));
+  EXPECT_FALSE(fs::exists(dir));
+  EXPECT_EQ(read_file((outside / "keep.txt").string()), "z") << "a link's target is kept";
+  EXPECT_TRUE(remove_tree(dir.string())) << "a missing path is no error";
+  EXPECT_TRUE(remove_tree((outside / "keep.txt").string())) << "a plain file";
+  EXPECT_FALSE(fs::exists(outside / "keep.txt"));
+  fs::remove_all(outside);
+}
+
 }  // namespace
 }  // namespace piikit

@@ -93,7 +93,7 @@ TEST(FusedAdamWTest, CheckpointsInterchangeWithLibtorchAdamW) {
   ref.step();
   EXPECT_LT(max_diff(params, params_ref), 2e-6);
   const auto& state = static_cast<const torch::optim::AdamWParamState&>(
-      *reloaded.state().at(c10::guts::to_string(params[0].unsafeGetTensorImpl())));
+      *reloaded.state().at(optimizer_state_key(params[0])));
   EXPECT_EQ(state.step(), 4);
 }
 

@@ -6,8 +6,10 @@
 #include <iostream>
 
 #include "commands.h"
+#include "piikit/crash_report.h"
 
 int main(int argc, char** argv) {
+  piikit::install_crash_report();
   // glibc maps and unmaps every large activation by default; the page faults made element-wise
   // ops 5-10x slower (shared/PERF-NOTES.md: +45% training tokens/s with these settings).
   mallopt(M_MMAP_THRESHOLD, 32 << 20);

@@ -9,9 +9,28 @@
 
 #include <torch/optim/adamw.h>
 
+#include <sstream>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 namespace piikit {
+
+// The key of parameter `p` in torch::optim::Optimizer::state(). libtorch 1.13 keys the state by
+// the printed address of the parameter's TensorImpl (c10::guts::to_string), later versions by the
+// address itself; this gives whichever the libtorch at hand uses.
+// (A template so that only the branch for that key type is compiled.)
+template <class Optimizer = torch::optim::Optimizer>
+auto optimizer_state_key(const at::Tensor& p) {
+  using Key = typename std::decay_t<decltype(std::declval<Optimizer&>().state())>::key_type;
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream out;
+    out << static_cast<void*>(p.unsafeGetTensorImpl());
+    return out.str();
+  } else {
+    return static_cast<Key>(p.unsafeGetTensorImpl());
+  }
+}
 
 class FusedAdamW : public torch::optim::AdamW {
  public:
