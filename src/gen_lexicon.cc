@@ -172,6 +172,24 @@ const Lexicons& Lexicons::get(Split split) {
       l.synth_streets = synth(l.streets, "streets.txt");
       l.synth_states = synth(l.states, "states.txt");
       l.synth_countries = synth(l.countries, "countries.txt");
+      // Made-up words are written capitalised too, so they avoid every entry in lower case.
+      std::vector<std::string_view> words, avoid;
+      std::vector<std::string> lowered;
+      for (const Lexicon* lexicon : {&l.english_words, &l.english_nouns, &l.english_adjectives}) {
+        for (const LexEntry& e : lexicon->entries()) words.push_back(e.value);
+      }
+      for (const char* file : {"english_words.txt", "english_nouns.txt", "english_adjectives.txt",
+                               "english_verbs.txt", "common_words.txt", "first_names.txt",
+                               "surnames.txt", "cities.txt", "streets.txt", "states.txt",
+                               "countries.txt", "company_words.txt"}) {
+        for (const LexEntry& e : parse_lexicon(file)) {
+          std::string lower(e.value);
+          for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+          lowered.push_back(std::move(lower));
+        }
+      }
+      for (const std::string& w : lowered) avoid.push_back(w);
+      l.synth_words = ValueSynth(words, avoid);
     }
     return l;
   };

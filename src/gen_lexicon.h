@@ -70,6 +70,9 @@ struct Lexicons {
   // Train split only (empty in eval): made-up first names, surnames, cities, streets, states and
   // countries in the style of this split's entries (src/gen_names.h).
   ValueSynth synth_first_names, synth_surnames, synth_cities, synth_streets, synth_states, synth_countries;
+  // Train split only: made-up lower-case words in the style of the English lists, never an entry
+  // of an English list, a name or a place (either split): unseen words that are not PII.
+  ValueSynth synth_words;
   Split split = Split::kTrain;
   static const Lexicons& get(Split split);
 };

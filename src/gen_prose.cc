@@ -29,6 +29,9 @@ constexpr std::string_view kOpen[] = {"Also", "However", "Anyway", "By the way",
 constexpr std::string_view kQuestion[] = {"Could you", "Can we", "Should I", "Would you", "Did you", "Do we", "Why did they",
                                           "When will you", "Who can", "How do I", "Is it possible to", "Any chance to"};
 constexpr std::string_view kEnd[] = {".", ".", ".", ".", ".", "!", "...", ""};
+// Train split: the share of title-case words that are made up (Lexicons::synth_words), so the
+// model meets capitalised words it has never seen that are not PII ("Quarterly Brindon Review").
+constexpr double kMadeUpTitleWordChance = 0.25;
 
 class Builder {
  public:
@@ -140,7 +143,11 @@ class Builder {
     const int n = 1 + static_cast<int>(rng_.below(4));
     for (int i = 0; i < n; ++i) {
       const double u = rng_.uniform();
-      u < 0.3 ? adj() : u < 0.75 ? noun() : word();
+      const std::string_view picked = u < 0.3    ? lex_.english_adjectives.pick(rng_)
+                                      : u < 0.75 ? lex_.english_nouns.pick(rng_)
+                                                 : lex_.english_words.pick(rng_);
+      // Train split: a quarter of title words are made up (unseen capitalised words, not PII).
+      w(lex_.synth_words.or_made_up(rng_, kMadeUpTitleWordChance, picked));
       if (rng_.chance(0.9)) capitalize_last_word();
       if (i + 1 < n && rng_.chance(0.1)) w(rng_.chance(0.5) ? "and" : "&");
     }

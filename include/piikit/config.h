@@ -57,7 +57,7 @@ struct DataConfig {
   int generate_train_samples = 80000;    // used when train_files is empty
   uint64_t generate_seed = 1;
   std::string generator_config;  // optional TOML for the generator
-  int tokenizer_vocab_size = 8000;
+  int tokenizer_vocab_size = 4000;
 };
 
 struct TrainConfig {

@@ -16,7 +16,7 @@ inline constexpr int kCharVocabSize = 2 + 95;
 
 struct ModelConfig {
   std::string preset = "tiny";     // tiny (default) | small | base; explicit fields override
-  int vocab_size = 8000;           // set from the tokenizer
+  int vocab_size = 4000;           // set from the tokenizer
   int d_model = 128;               // embedding and hidden width
   int num_layers = 2;              // encoder layers
   int num_heads = 4;               // attention heads; d_model % num_heads == 0
