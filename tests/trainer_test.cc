@@ -17,62 +17,21 @@
 #include "piikit/generator.h"
 #include "piikit/label_set.h"
 #include "piikit/model.h"
-#include "test_vocab.h"
+#include "test_training.h"
 
 namespace piikit {
 namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<Sample>& training_data() {
-  static const std::vector<Sample> samples =
-      generate_samples(GeneratorConfig(), Split::kTrain, /*seed=*/11, /*count=*/400);
-  return samples;
-}
+using testing::Killed;
+using testing::training_data;
 
-// A WordPiece vocab.txt for the tests: every printable ASCII character alone and as "##c", plus
-// the 600 most frequent words of the data. (Loading it needs no sentencepiece, and it keeps the
-// tests fast; the sentencepiece path is exercised by the tokenizer's own tests.)
-const std::string& test_vocab() {
-  static const std::string path = [] {
-    const std::string vocab = piikit::testing::word_piece_vocab(training_data(), 600);
-    const fs::path file = fs::path(PIIKIT_BINARY_DIR) / "trainer_test_runs" / "vocab.txt";
-    fs::create_directories(file.parent_path());
-    write_file_atomic(file.string(), vocab);
-    return file.string();
-  }();
-  return path;
-}
+fs::path fresh_dir(const std::string& name) { return testing::fresh_dir("trainer_test_runs", name); }
 
-fs::path fresh_dir(const std::string& name) {
-  fs::path dir = fs::path(PIIKIT_BINARY_DIR) / "trainer_test_runs" / name;
-  fs::remove_all(dir);
-  return dir;
-}
-
-// A tiny, quick configuration: ~50 steps on 360 training samples.
+// testing::tiny_train_options: ~45 steps on 360 training samples.
 TrainOptions tiny_options(const fs::path& out) {
-  TrainOptions o;
-  TrainConfig& c = o.config;
-  c.model.d_model = 32;
-  c.model.num_layers = 1;
-  c.model.num_heads = 2;
-  c.model.ffn_dim = 64;
-  c.model.max_length = 64;
-  c.training.max_sequence_length = 64;
-  c.training.num_epochs = 3;
-  c.training.batch_size = 24;  // 360 / 24 = 15 batches per epoch
-  c.training.learning_rate = 3e-3;
-  c.training.warmup_steps = 5;
-  c.training.eval_every_steps = 10;
-  c.training.early_stopping_patience = 0;
-  c.training.seed = 5;
-  c.training.threads = 1;
-  c.paths.tokenizer = test_vocab();
-  c.paths.output_dir = out.string();
-  o.samples = training_data();
-  o.quiet = true;
-  return o;
+  return testing::tiny_train_options(out, testing::training_vocab("trainer_test_runs"));
 }
 
 std::vector<std::string> lines_of(const std::string& path) {
@@ -173,10 +132,6 @@ TEST(TrainerTest, SeededRunsAreReproducible) {
   TokenClassifier mb = load_model_weights(latest_checkpoint_dir(rb.output_dir));
   EXPECT_EQ(max_param_diff(ma, mb), 0.0);
 }
-
-struct Killed : std::runtime_error {
-  Killed() : std::runtime_error("killed") {}
-};
 
 TEST(TrainerTest, KillAndResumeLosesNothingBeyondTheLastCheckpoint) {
   // Uninterrupted reference run.
