@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <filesystem>
@@ -21,8 +22,10 @@ namespace {
 namespace fs = std::filesystem;
 using testing::HasSubstr;
 
+// <build>/test_tmp/<name>_<pid>: CTest runs the tests of this file as parallel processes, which
+// must not remove each other's files.
 fs::path temp_dir(const std::string& name) {
-  fs::path dir = fs::path(PIIKIT_BINARY_DIR) / "test_tmp" / name;
+  fs::path dir = fs::path(PIIKIT_BINARY_DIR) / "test_tmp" / (name + "_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
@@ -75,8 +78,9 @@ struct FakeModel {
   Detector detector(const DetectorOptions& options) {
     auto l = logits;
     return Detector(
-        Tokenizer::load(
-            (fs::path(PIIKIT_BINARY_DIR) / "test_tmp/detector_vocab/vocab.txt").string()),
+        Tokenizer::load((fs::path(PIIKIT_BINARY_DIR) / "test_tmp" /
+                         ("detector_vocab_" + std::to_string(::getpid())) / "vocab.txt")
+                            .string()),
         [l](const torch::Tensor& ids, const torch::Tensor& mask, const torch::Tensor&) {
           return (*l)(ids, mask);
         },
