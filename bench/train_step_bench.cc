@@ -224,9 +224,9 @@ bool take_string_flag(const char* arg, const char* name, std::string& value) {
 }
 
 bool take_flag(const char* arg, const char* name, int64_t& value) {
-  std::string prefix = std::string("--") + name + "=";
-  if (std::strncmp(arg, prefix.c_str(), prefix.size()) != 0) return false;
-  value = std::atoll(arg + prefix.size());
+  std::string text;
+  if (!take_string_flag(arg, name, text)) return false;
+  value = std::atoll(text.c_str());
   return true;
 }
 

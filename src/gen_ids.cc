@@ -397,12 +397,9 @@ std::string make_filler(Rng& rng, int kind, const Lexicons& lex) {
                     static_cast<int>(rng.range(0, 255)), static_cast<int>(rng.range(1, 254)));
       return buf;
     case 13: return std::to_string(rng.range(1, 99)) + "%";                                      // percent
-    case 14: {                                                                                   // capitalized word
+    case 14:                                                                                     // capitalized word
       // Train split: 30% made up ("Brindon"), so an unseen capitalised word is not always PII.
-      std::string word = lex.synth_words.or_made_up(rng, 0.3, lex.common_words.pick(rng));
-      if (!word.empty() && word[0] >= 'a' && word[0] <= 'z') word[0] = static_cast<char>(word[0] - 32);
-      return word;
-    }
+      return capitalize_ascii(lex.synth_words.or_made_up(rng, 0.3, lex.common_words.pick(rng)));
     case 15: return std::string(lex.products.pick(rng));                                         // product
     case 16: return std::string(lex.job_titles.pick(rng));                                       // job title
     case 17: return std::to_string(rng.range(100, 160)) + "/" + std::to_string(rng.range(60, 100));  // blood pressure

@@ -182,11 +182,7 @@ const Lexicons& Lexicons::get(Split split) {
                                "english_verbs.txt", "common_words.txt", "first_names.txt",
                                "surnames.txt", "cities.txt", "streets.txt", "states.txt",
                                "countries.txt", "company_words.txt"}) {
-        for (const LexEntry& e : parse_lexicon(file)) {
-          std::string lower(e.value);
-          for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-          lowered.push_back(std::move(lower));
-        }
+        for (const LexEntry& e : parse_lexicon(file)) lowered.push_back(to_lower_ascii(e.value));
       }
       for (const std::string& w : lowered) avoid.push_back(w);
       l.synth_words = ValueSynth(words, avoid);

@@ -131,6 +131,11 @@ std::string to_upper_latin(std::string_view s) {
   return out;
 }
 
+std::string capitalize_ascii(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 32);
+  return s;
+}
+
 std::string to_lower_ascii(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -366,8 +371,8 @@ std::string make_company_name(Rng& rng, const Lexicons& lex) {
     }();
     auto english = [&] {
       for (;;) {
-        std::string w(rng.chance(0.5) ? lex.english_nouns.pick(rng) : lex.english_adjectives.pick(rng));
-        if (!w.empty() && w[0] >= 'a' && w[0] <= 'z') w[0] = static_cast<char>(w[0] - 32);
+        const std::string w = capitalize_ascii(
+            std::string(rng.chance(0.5) ? lex.english_nouns.pick(rng) : lex.english_adjectives.pick(rng)));
         if (!kCompanyWords.count(w)) return w;
       }
     };

@@ -22,6 +22,8 @@ namespace piikit::gen {
 std::string to_upper_latin(std::string_view s);
 // Lower-cases ASCII letters only.
 std::string to_lower_ascii(std::string_view s);
+// `s` with its first character upper-cased when it is an ASCII letter ("brindon" -> "Brindon").
+std::string capitalize_ascii(std::string s);
 // Folds Latin letters with diacritics to ASCII and drops what it cannot fold ("Šárka" -> "Sarka").
 std::string ascii_fold(std::string_view s);
 // ASCII slug for addresses: lowercase letters and digits, other runs become `sep` ("Nová Pec" -> "nova-pec").
